@@ -1,0 +1,79 @@
+//! File-level rules: unsafe paths (M004), duplicate entries (M003), missing (M001) and unlisted (M002) files.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::{Context, Joined, Sink};
+use crate::manifest::{self, Item, path_key};
+use crate::rules::Code;
+
+/// Reports unsafe and duplicate paths and returns the items that are safe
+/// to look up on disk, first occurrence only. An unsafe path is never
+/// opened (DESIGN.md §3).
+pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Item> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut safe = Vec::new();
+    for item in &ctx.manifest.items {
+        if let Err(why) = manifest::check_path(&item.path) {
+            sink.add(
+                sink.build(
+                    Code::M004,
+                    &item.path,
+                    format!("unsafe path, not opened: {why}"),
+                )
+                .field("path"),
+            );
+            continue;
+        }
+        if let Err(why) = manifest::resolve(&ctx.root, &item.path) {
+            sink.add(
+                sink.build(
+                    Code::M004,
+                    &item.path,
+                    format!("unsafe path, not opened: {why}"),
+                )
+                .field("path"),
+            );
+            continue;
+        }
+        let key = path_key(&item.path);
+        if let Some(first) = seen.get(&key) {
+            sink.add(
+                sink.build(
+                    Code::M003,
+                    &item.path,
+                    format!("listed more than once (first as `{first}`)"),
+                )
+                .field("path"),
+            );
+            continue;
+        }
+        seen.insert(key, &item.path);
+        safe.push(item);
+    }
+    safe
+}
+
+/// M001 for listed files not on disk; M002 for images on disk not listed.
+pub(super) fn check_presence(ctx: &Context<'_>, joined: &[Joined<'_>], sink: &mut Sink) {
+    for j in joined {
+        if j.record.is_none() {
+            let msg = if j.item.missing {
+                "not on disk (the manifest already marks it missing)"
+            } else {
+                "listed in the manifest but not on disk"
+            };
+            sink.add(sink.build(Code::M001, &j.item.path, msg));
+        }
+    }
+    let listed: HashSet<String> = ctx
+        .manifest
+        .items
+        .iter()
+        .map(|i| path_key(&i.path))
+        .collect();
+    for s in ctx.scanned {
+        if s.is_image() && !listed.contains(&path_key(&s.path)) {
+            sink.add(sink.build(Code::M002, &s.path, "image on disk but not in the manifest"));
+        }
+    }
+}

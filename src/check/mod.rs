@@ -1,0 +1,165 @@
+//! Compares a manifest with the scanned folder and applies the caption, credit and integrity rules; findings are data.
+
+mod caption;
+mod credit;
+mod files;
+mod integrity;
+mod metadata;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::manifest::{Item, Manifest, path_key};
+use crate::rules::{Code, Severity};
+use crate::scan::Scanned;
+
+/// One problem found, as data; reporters decide how it looks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable code (`R002`).
+    pub code: Code,
+    /// The rule's name (`credit-truncated`).
+    pub rule: &'static str,
+    /// Severity after policy.
+    pub severity: Severity,
+    /// The manifest the finding belongs to.
+    pub manifest: String,
+    /// The item or file path, relative to the root.
+    pub path: String,
+    /// The manifest field concerned (`caption`, `credit`, `sha256`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+    /// What was expected (the manifest's value, for comparisons).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// For a person.
+    pub message: String,
+}
+
+/// Builds a finding with its default severity; the fields are filled by
+/// the chained setters.
+#[derive(Debug)]
+pub(crate) struct FindingBuilder(Finding);
+
+impl FindingBuilder {
+    pub(crate) fn field(mut self, f: &'static str) -> Self {
+        self.0.field = Some(f);
+        self
+    }
+    pub(crate) fn expected(mut self, v: impl Into<String>) -> Self {
+        self.0.expected = Some(v.into());
+        self
+    }
+    pub(crate) fn actual(mut self, v: impl Into<String>) -> Self {
+        self.0.actual = Some(v.into());
+        self
+    }
+}
+
+/// Everything the rules look at for one manifest.
+pub struct Context<'a> {
+    /// The manifest.
+    pub manifest: &'a Manifest,
+    /// How the manifest is named in findings (its path as given).
+    pub manifest_name: String,
+    /// The media root the manifest's paths resolve against.
+    pub root: PathBuf,
+    /// Every file under the root, scanned, sorted by path.
+    pub scanned: &'a [Scanned],
+}
+
+/// One manifest item joined with its file on disk.
+pub(crate) struct Joined<'a> {
+    pub item: &'a Item,
+    pub record: Option<&'a Scanned>,
+}
+
+/// Collects findings for one manifest.
+pub(crate) struct Sink {
+    manifest: String,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Sink {
+    pub(crate) fn add(&mut self, b: FindingBuilder) {
+        self.findings.push(b.0);
+    }
+
+    pub(crate) fn build(
+        &self,
+        code: Code,
+        path: &str,
+        message: impl Into<String>,
+    ) -> FindingBuilder {
+        FindingBuilder(Finding {
+            code,
+            rule: code.rule(),
+            severity: code.default_severity(),
+            manifest: self.manifest.clone(),
+            path: path.to_owned(),
+            field: None,
+            expected: None,
+            actual: None,
+            message: message.into(),
+        })
+    }
+}
+
+/// Runs every rule for one manifest. Findings come back sorted by path,
+/// then code, so output diffs cleanly.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut sink = Sink {
+        manifest: ctx.manifest_name.clone(),
+        findings: Vec::new(),
+    };
+    let by_key: HashMap<String, &Scanned> =
+        ctx.scanned.iter().map(|s| (path_key(&s.path), s)).collect();
+
+    let safe_items = files::check_paths(ctx, &mut sink);
+    let joined: Vec<Joined<'_>> = safe_items
+        .into_iter()
+        .map(|item| Joined {
+            item,
+            record: by_key.get(&path_key(&item.path)).copied(),
+        })
+        .collect();
+    files::check_presence(ctx, &joined, &mut sink);
+    for j in &joined {
+        integrity::check_item(j, &mut sink);
+        metadata::check_item(j, &mut sink);
+        caption::check_item(j, &mut sink);
+        credit::check_item(j, &mut sink);
+    }
+    caption::check_duplicates(&joined, &mut sink);
+
+    let mut findings = sink.findings;
+    findings.sort_by(|a, b| {
+        (&a.manifest, &a.path, a.code, a.field).cmp(&(&b.manifest, &b.path, b.code, b.field))
+    });
+    findings
+}
+
+/// The text to check for a field: the manifest's value when it has one,
+/// else the one embedded in the file (what would be published).
+pub(crate) fn text_or_embedded<'a>(
+    manifest: Option<&'a str>,
+    embedded: Option<&'a str>,
+) -> Option<&'a str> {
+    match manifest {
+        Some(m) => Some(m),
+        None => embedded,
+    }
+}
+
+/// The manifest file's folder: `root` is relative to it.
+pub fn manifest_dir(manifest_path: &Path) -> PathBuf {
+    manifest_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

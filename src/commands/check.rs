@@ -1,0 +1,113 @@
+//! `cutline check`: each manifest against its folder, every rule, one report, an exit code.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::check::{Context, check};
+use crate::commands::{Outcome, manifest_dir, stdout_error};
+use crate::error::Error;
+use crate::manifest::{self, Manifest};
+use crate::report::{CheckRun, Format, ManifestRun, reporter};
+use crate::rules::Severity;
+use crate::scan::{ScanOptions, Scanned, scan_all};
+use crate::walk::walk;
+
+/// Where `check` looks for manifests when none is named.
+pub const DEFAULT_MANIFEST_DIR: &str = "manifests";
+
+/// Options of `cutline check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Manifests to check; empty means every `*.json` in `./manifests/`.
+    pub manifests: Vec<PathBuf>,
+    /// A media root that overrides each manifest's `root`.
+    pub root: Option<PathBuf>,
+    /// The report format.
+    pub format: Format,
+    /// Findings at or above this severity fail the run.
+    pub fail_on: Severity,
+}
+
+/// Checks every manifest and prints the report.
+pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let paths = if o.manifests.is_empty() {
+        find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
+    } else {
+        o.manifests.clone()
+    };
+    // Load them all first: an unreadable manifest stops the run (exit 2)
+    // before any report is printed.
+    let loaded: Vec<(PathBuf, Manifest)> = paths
+        .into_iter()
+        .map(|p| manifest::load(&p).map(|m| (p, m)))
+        .collect::<Result<_, _>>()?;
+
+    let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
+    let mut run = CheckRun {
+        manifests: Vec::new(),
+        findings: Vec::new(),
+        fail_on: o.fail_on,
+    };
+    for (path, m) in &loaded {
+        let root = root_of(path, m, o.root.as_deref());
+        let key = root.canonicalize().unwrap_or_else(|_| root.clone());
+        if !scans.contains_key(&key) {
+            let w = walk(&root)?;
+            scans.insert(key.clone(), scan_all(&w.entries, ScanOptions::default()));
+        }
+        let scanned = scans.get(&key).map_or(&[][..], Vec::as_slice);
+        let name = path.display().to_string();
+        let ctx = Context {
+            manifest: m,
+            manifest_name: name.clone(),
+            root: root.clone(),
+            scanned,
+        };
+        run.findings.extend(check(&ctx));
+        run.manifests.push(ManifestRun {
+            manifest: name,
+            root: root.display().to_string(),
+            items: m.items.len(),
+            files: scanned.len(),
+        });
+    }
+    reporter(o.format).report(&run, out).map_err(stdout_error)?;
+    Ok(if run.failed() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The media root of a manifest: `--root`, else its `root` key relative to
+/// the manifest's folder, else that folder.
+pub fn root_of(manifest_path: &Path, m: &Manifest, cli_root: Option<&Path>) -> PathBuf {
+    if let Some(r) = cli_root {
+        return r.to_path_buf();
+    }
+    let dir = manifest_dir(manifest_path);
+    match m.root.as_deref() {
+        Some(r) => dir.join(r),
+        None => dir,
+    }
+}
+
+/// Every `*.json` directly in `dir`, sorted.
+fn find_manifests(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = std::fs::read_dir(dir).map_err(|_| Error::NoManifest {
+        dir: dir.to_path_buf(),
+    })?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(Error::NoManifest {
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok(found)
+}

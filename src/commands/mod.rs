@@ -1,0 +1,63 @@
+//! The commands: each takes validated options, does its job and says how the run ended.
+
+pub mod check;
+pub mod init;
+pub mod scan;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// A command with its validated options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `cutline scan`.
+    Scan(scan::Options),
+    /// `cutline init`.
+    Init(init::Options),
+    /// `cutline check`.
+    Check(check::Options),
+}
+
+/// How a command ended, as an exit code (0 clean, 1 findings at or above
+/// `--fail-on`; 2, could not run, is an `Err`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report at the failing level.
+    Clean,
+    /// Findings at or above the failing level.
+    Findings,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+        }
+    }
+}
+
+/// Runs `cmd`, writing its report to `out`.
+pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<Outcome, Error> {
+    match cmd {
+        Command::Scan(o) => scan::run(o, out),
+        Command::Init(o) => init::run(o, out),
+        Command::Check(o) => check::run(o, out),
+    }
+}
+
+/// Wraps an output error with the stream's name.
+pub(crate) fn stdout_error(source: io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("-"),
+        source,
+    }
+}
+
+/// The folder a manifest's `root` is relative to.
+pub(crate) fn manifest_dir(manifest: &Path) -> PathBuf {
+    crate::check::manifest_dir(manifest)
+}

@@ -1,0 +1,47 @@
+//! The errors that stop a command from running (exit code 2); per-file problems are findings instead.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why a command could not run at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The media root could not be resolved.
+    #[error("{}: cannot open media root: {source}", path.display())]
+    Root {
+        /// The root as given.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// The media root is not a folder.
+    #[error("{}: media root is not a folder", path.display())]
+    RootNotDir {
+        /// The root as given.
+        path: PathBuf,
+    },
+    /// A manifest could not be read, parsed or written.
+    #[error(transparent)]
+    Manifest(#[from] crate::manifest::ManifestError),
+    /// No manifest was named and none was found.
+    #[error("no manifest given and none found in {}", dir.display())]
+    NoManifest {
+        /// The folder searched (`./manifests`).
+        dir: PathBuf,
+    },
+    /// `init` refused to replace an existing manifest.
+    #[error("{}: already exists; pass --force to replace it", path.display())]
+    WouldOverwrite {
+        /// The manifest that exists.
+        path: PathBuf,
+    },
+    /// Reading or writing a file or stream failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file involved (`-` for standard output).
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+}

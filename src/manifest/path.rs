@@ -1,0 +1,464 @@
+//! Manifest path safety (DESIGN.md §3, finding M004) and path comparison keys.
+//!
+//! A manifest path is untrusted text: a hostile or careless one must never
+//! make cutline open a file outside the media root. [`check_path`] refuses
+//! every form that could, by spelling alone; [`resolve`] then walks the path
+//! on disk and refuses symbolic links that lead out of the root.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// Why a manifest path is refused. Such a path is never opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnsafePath {
+    /// `""`.
+    #[error("empty path")]
+    Empty,
+    /// `/srv/x.jpg`: paths are relative to the root.
+    #[error("absolute path (paths are relative to the root)")]
+    Absolute,
+    /// `a/../b`: could climb out of the root.
+    #[error("\"..\" segment (paths may not climb out of the root)")]
+    ParentSegment,
+    /// `a/./b`: harmless on disk, but two spellings of one file would defeat
+    /// duplicate detection (M003), so paths must be written plainly.
+    #[error("\".\" segment (write the path without it)")]
+    CurrentSegment,
+    /// `a//b` or `a/`: an empty segment.
+    #[error("empty segment (a doubled or trailing \"/\")")]
+    EmptySegment,
+    /// `a\b`: Windows reads a backslash as a separator (`a\..\b` climbs).
+    #[error("backslash (use \"/\" between folders)")]
+    Backslash,
+    /// `C:x.jpg`, `C:/x.jpg`: a Windows drive.
+    #[error("drive letter (paths are relative to the root)")]
+    DriveLetter,
+    /// `\\server\share`, `\\?\C:\`, `//server`: a Windows UNC or device path.
+    #[error("UNC or device path (paths are relative to the root)")]
+    Unc,
+    /// `~/x.jpg`, `~user/x.jpg`: a shell would expand it to a home folder.
+    #[error("starts with \"~\" (a home folder to a shell)")]
+    Tilde,
+    /// NUL, a line break or another control character.
+    #[error("control character U+{:04X}", u32::from(*.0))]
+    ControlCharacter(char),
+    /// `NUL`, `COM1.jpg`, `con`: a Windows device, not a file.
+    #[error("\"{0}\" is a Windows device name")]
+    DeviceName(String),
+    /// `x.jpg.` or `x.jpg `: Windows drops trailing dots and spaces, so this
+    /// names another file there.
+    #[error("\"{0}\" ends with a dot or space (Windows would drop it)")]
+    TrailingDotOrSpace(String),
+    /// A symbolic link on the way leads outside the root.
+    #[error("symbolic link {} leads outside the root, to {}", link.display(), target.display())]
+    OutsideRoot {
+        /// The link, inside the root.
+        link: PathBuf,
+        /// Where it resolves to.
+        target: PathBuf,
+    },
+    /// A symbolic link on the way points at nothing, so where it leads
+    /// cannot be checked.
+    #[error("symbolic link {} points at nothing", link.display())]
+    BrokenLink {
+        /// The link, inside the root.
+        link: PathBuf,
+    },
+    /// The root or a link could not be examined (missing root, permission
+    /// denied, a link loop): the path cannot be shown safe, so it is refused.
+    #[error("cannot check {}: {source}", path.display())]
+    Unverifiable {
+        /// What could not be examined.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+}
+
+/// Check a manifest path by its spelling alone, without touching the disk.
+///
+/// A safe path is relative, `/`-separated, with no empty, `.` or `..`
+/// segments, no backslashes, drive letters, UNC prefixes, leading `~`,
+/// control characters, Windows device names, or segments ending in a dot
+/// or space.
+pub fn check_path(p: &str) -> Result<(), UnsafePath> {
+    if p.is_empty() {
+        return Err(UnsafePath::Empty);
+    }
+    if let Some(c) = p.chars().find(|c| c.is_control()) {
+        return Err(UnsafePath::ControlCharacter(c));
+    }
+    if p.starts_with("\\\\") || p.starts_with("//") {
+        return Err(UnsafePath::Unc);
+    }
+    if p.starts_with('/') {
+        return Err(UnsafePath::Absolute);
+    }
+    let mut chars = p.chars();
+    if chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next() == Some(':') {
+        return Err(UnsafePath::DriveLetter);
+    }
+    if p.contains('\\') {
+        return Err(UnsafePath::Backslash);
+    }
+    if p.starts_with('~') {
+        return Err(UnsafePath::Tilde);
+    }
+    for seg in p.split('/') {
+        match seg {
+            "" => return Err(UnsafePath::EmptySegment),
+            "." => return Err(UnsafePath::CurrentSegment),
+            ".." => return Err(UnsafePath::ParentSegment),
+            _ if is_device_name(seg) => return Err(UnsafePath::DeviceName(seg.to_string())),
+            _ if seg.ends_with(['.', ' ']) => {
+                return Err(UnsafePath::TrailingDotOrSpace(seg.to_string()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Windows reserved device names, with or without an extension
+/// (`nul.jpg` is the device too). Microsoft's "Naming Files, Paths, and
+/// Namespaces" lists them, including COM0/LPT0 and the superscript digits.
+fn is_device_name(seg: &str) -> bool {
+    let stem = seg.split('.').next().unwrap_or(seg).trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        _ => {
+            let port = upper
+                .strip_prefix("COM")
+                .or_else(|| upper.strip_prefix("LPT"));
+            let mut rest = port.map(str::chars).into_iter().flatten();
+            match (rest.next(), rest.next()) {
+                (Some(c), None) => c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// Join a manifest path to `root`, refusing it if its spelling is unsafe
+/// ([`check_path`]) or if any symbolic link on the way, or at the end,
+/// resolves outside `root`.
+///
+/// Containment is decided on canonical paths compared component by
+/// component, never by string prefix (`/data/bagevil` is not inside
+/// `/data/bag`). The result has the links resolved, so opening it does not
+/// follow them again. A path that does not exist (yet) is not unsafe: it is
+/// returned joined to the canonical root, and the caller reports it missing.
+pub fn resolve(root: &Path, p: &str) -> Result<PathBuf, UnsafePath> {
+    check_path(p)?;
+    let root = fs::canonicalize(root).map_err(|source| UnsafePath::Unverifiable {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut here = root.clone();
+    let mut segments = p.split('/');
+    while let Some(seg) = segments.next() {
+        let next = here.join(seg);
+        match fs::symlink_metadata(&next) {
+            Err(e) if absent(&e) => {
+                // Nothing more on disk to follow; the rest is plain names.
+                return Ok(segments.fold(next, |acc, s| acc.join(s)));
+            }
+            Err(source) => return Err(UnsafePath::Unverifiable { path: next, source }),
+            Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(&next) {
+                Ok(target) if target.starts_with(&root) => here = target,
+                Ok(target) => return Err(UnsafePath::OutsideRoot { link: next, target }),
+                Err(e) if absent(&e) => return Err(UnsafePath::BrokenLink { link: next }),
+                Err(source) => return Err(UnsafePath::Unverifiable { path: next, source }),
+            },
+            Ok(_) => here = next,
+        }
+    }
+    Ok(here)
+}
+
+/// Not there: missing, or a file where a folder was expected (`a.jpg/b`).
+fn absent(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
+}
+
+/// Unicode NFC of `s`. macOS file systems hand back decomposed names (NFD)
+/// where an editor typed composed ones: "é" must match "e\u{301}".
+pub fn nfc(s: &str) -> String {
+    match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => s.to_string(),
+        _ => s.nfc().collect(),
+    }
+}
+
+/// The key under which a manifest path is compared with a file found on
+/// disk (DESIGN.md §3: "compared after Unicode NFC").
+pub fn path_key(p: &str) -> String {
+    nfc(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_relative_paths_are_safe() {
+        for p in [
+            "a.jpg",
+            "harbor/boats-at-dawn.jpg",
+            "a b/c d.jpg",
+            ".hidden/x.jpg",
+            "..x/y..z.jpg",
+            "x~/~y.jpg",
+            "café/é.jpg",
+            "console.jpg",
+            "com10.jpg",
+            "lpt/a.jpg",
+            "photo:1.jpg",
+        ] {
+            assert!(check_path(p).is_ok(), "{p}: {:?}", check_path(p));
+        }
+    }
+
+    #[test]
+    fn every_unsafe_form_is_refused_with_its_reason() {
+        use UnsafePath::*;
+        use std::mem::discriminant;
+        let dev = || DeviceName(String::new());
+        let dot = || TrailingDotOrSpace(String::new());
+        let cases = [
+            ("", Empty),
+            ("/etc/passwd", Absolute),
+            ("/", Absolute),
+            ("..", ParentSegment),
+            ("../x.jpg", ParentSegment),
+            ("a/../../x.jpg", ParentSegment),
+            ("a/..", ParentSegment),
+            ("./a.jpg", CurrentSegment),
+            ("a/./b.jpg", CurrentSegment),
+            ("a//b.jpg", EmptySegment),
+            ("a/", EmptySegment),
+            ("a\\..\\b", Backslash),
+            ("a\\b.jpg", Backslash),
+            ("C:", DriveLetter),
+            ("C:x.jpg", DriveLetter),
+            ("c:/x.jpg", DriveLetter),
+            ("C:\\x.jpg", DriveLetter),
+            ("\\\\server\\share\\x.jpg", Unc),
+            ("\\\\?\\C:\\x.jpg", Unc),
+            ("\\\\.\\COM1", Unc),
+            ("//server/share", Unc),
+            ("~", Tilde),
+            ("~/x.jpg", Tilde),
+            ("~root/x.jpg", Tilde),
+            ("a\0.jpg", ControlCharacter('\0')),
+            ("a\n.jpg", ControlCharacter('\n')),
+            ("a\u{1b}[2J.jpg", ControlCharacter('\u{1b}')),
+            ("a\u{7f}.jpg", ControlCharacter('\u{7f}')),
+            ("a\u{85}.jpg", ControlCharacter('\u{85}')),
+            ("NUL", dev()),
+            ("nul.jpg", dev()),
+            ("a/con", dev()),
+            ("a/Aux.tar.gz", dev()),
+            ("prn/x.jpg", dev()),
+            ("COM1", dev()),
+            ("com9.jpg", dev()),
+            ("LPT1.jpg", dev()),
+            ("COM¹", dev()),
+            ("CONIN$", dev()),
+            ("nul .jpg", dev()),
+            ("x.jpg.", dot()),
+            ("x.jpg ", dot()),
+            ("dir./x.jpg", dot()),
+        ];
+        for (p, want) in cases {
+            match check_path(p) {
+                Err(e) => assert_eq!(discriminant(&e), discriminant(&want), "{p:?} gave {e:?}"),
+                Ok(()) => panic!("{p:?} was accepted"),
+            }
+        }
+    }
+
+    #[test]
+    fn reasons_read_clearly() {
+        assert_eq!(
+            check_path("../x").unwrap_err().to_string(),
+            "\"..\" segment (paths may not climb out of the root)"
+        );
+        assert_eq!(
+            check_path("a\0").unwrap_err().to_string(),
+            "control character U+0000"
+        );
+        assert!(matches!(check_path("NUL"), Err(UnsafePath::DeviceName(s)) if s == "NUL"));
+        assert!(matches!(
+            check_path("a\u{1b}"),
+            Err(UnsafePath::ControlCharacter('\u{1b}'))
+        ));
+        assert_eq!(
+            check_path("com1.jpg").unwrap_err().to_string(),
+            "\"com1.jpg\" is a Windows device name"
+        );
+    }
+
+    #[test]
+    fn check_path_never_panics() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let alphabet = [
+            'a', '.', '/', '\\', ':', '~', ' ', '\0', 'é', '¹', 'C', 'N', 'U', 'L', 'O', 'M', '1',
+        ];
+        for _ in 0..5000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 12) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((state >> (i * 5)) % alphabet.len() as u64) as usize])
+                .collect();
+            let _ = check_path(&s);
+        }
+    }
+
+    #[test]
+    fn nfc_composes_and_keys_match_across_forms() {
+        assert_eq!(nfc("e\u{301}"), "é");
+        assert_eq!(nfc("plain.jpg"), "plain.jpg");
+        assert_eq!(path_key("cafe\u{301}/x.jpg"), path_key("café/x.jpg"));
+        assert_ne!(path_key("A.jpg"), path_key("a.jpg"));
+    }
+
+    #[test]
+    fn resolve_joins_existing_and_missing_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("bag");
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("a/x.jpg"), b"x").unwrap();
+        let canon = fs::canonicalize(&root).unwrap();
+        assert_eq!(resolve(&root, "a/x.jpg").unwrap(), canon.join("a/x.jpg"));
+        assert_eq!(
+            resolve(&root, "a/new/y.jpg").unwrap(),
+            canon.join("a/new/y.jpg")
+        );
+        assert_eq!(
+            resolve(&root, "a/x.jpg/z").unwrap(),
+            canon.join("a/x.jpg/z")
+        );
+        assert!(matches!(
+            resolve(&root, "../bag/a/x.jpg"),
+            Err(UnsafePath::ParentSegment)
+        ));
+        let missing_root = resolve(&dir.path().join("nope"), "a.jpg");
+        assert!(matches!(missing_root, Err(UnsafePath::Unverifiable { .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_inside_the_root_are_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("bag");
+        fs::create_dir_all(root.join("real")).unwrap();
+        fs::write(root.join("real/x.jpg"), b"x").unwrap();
+        symlink("real", root.join("alias")).unwrap();
+        symlink("real/x.jpg", root.join("link.jpg")).unwrap();
+        symlink("../real/x.jpg", root.join("real/up.jpg")).unwrap();
+        symlink(root.join("real"), root.join("absolute-alias")).unwrap();
+        let canon = fs::canonicalize(&root).unwrap();
+        assert_eq!(
+            resolve(&root, "alias/x.jpg").unwrap(),
+            canon.join("real/x.jpg")
+        );
+        assert_eq!(
+            resolve(&root, "absolute-alias/x.jpg").unwrap(),
+            canon.join("real/x.jpg")
+        );
+        assert_eq!(
+            resolve(&root, "link.jpg").unwrap(),
+            canon.join("real/x.jpg")
+        );
+        assert_eq!(
+            resolve(&root, "real/up.jpg").unwrap(),
+            canon.join("real/x.jpg")
+        );
+        assert_eq!(
+            resolve(&root, "alias/missing.jpg").unwrap(),
+            canon.join("real/missing.jpg")
+        );
+        // The root itself reached through a link is still the root.
+        let via = dir.path().join("via");
+        symlink(&root, &via).unwrap();
+        assert_eq!(
+            resolve(&via, "alias/x.jpg").unwrap(),
+            canon.join("real/x.jpg")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_root_are_refused() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("bag");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("secret.jpg"), b"s").unwrap();
+        symlink(outside.join("secret.jpg"), root.join("leak.jpg")).unwrap();
+        symlink("../outside", root.join("dir")).unwrap();
+        symlink("/", root.join("slash")).unwrap();
+        symlink("nowhere", root.join("broken.jpg")).unwrap();
+        symlink("loop", root.join("loop")).unwrap();
+        for p in [
+            "leak.jpg",
+            "dir/secret.jpg",
+            "dir/not-yet.jpg",
+            "slash/etc/passwd",
+        ] {
+            assert!(
+                matches!(resolve(&root, p), Err(UnsafePath::OutsideRoot { .. })),
+                "{p}"
+            );
+        }
+        assert!(matches!(
+            resolve(&root, "broken.jpg"),
+            Err(UnsafePath::BrokenLink { .. })
+        ));
+        assert!(matches!(
+            resolve(&root, "loop"),
+            Err(UnsafePath::Unverifiable { .. })
+        ));
+        let e = resolve(&root, "leak.jpg").unwrap_err().to_string();
+        assert!(
+            e.starts_with("symbolic link ") && e.contains("leads outside the root"),
+            "{e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_sibling_sharing_the_root_name_prefix_is_outside() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("bag");
+        let evil = dir.path().join("bagevil");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&evil).unwrap();
+        fs::write(evil.join("x.jpg"), b"x").unwrap();
+        symlink(&evil, root.join("sub")).unwrap();
+        symlink("../bagevil/x.jpg", root.join("x.jpg")).unwrap();
+        assert!(matches!(
+            resolve(&root, "sub/x.jpg"),
+            Err(UnsafePath::OutsideRoot { .. })
+        ));
+        assert!(matches!(
+            resolve(&root, "x.jpg"),
+            Err(UnsafePath::OutsideRoot { .. })
+        ));
+    }
+}
