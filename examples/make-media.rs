@@ -1127,5 +1127,30 @@ fn main() -> Result<(), Box<dyn Error>> {
         fs::write(&path, &bytes)?;
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
+    // One photo as it arrives from a stringer's card with no metadata at
+    // all: its caption and credit live only in the manifest.
+    let bare = render_bare(&STORIES[0], 0x5EED_0B0A)?;
+    let path = out_dir.join(BARE_PATH);
+    fs::write(&path, &bare)?;
+    println!("wrote {} ({} bytes)", path.display(), bare.len());
     Ok(())
+}
+
+/// The photo that carries no embedded metadata.
+const BARE_PATH: &str = "harbor/gulls-over-the-breakwater.jpg";
+
+/// A plain JPEG of `s`'s scene drawn with another seed, no metadata blocks.
+fn render_bare(s: &Story, seed: u64) -> Result<Vec<u8>, Box<dyn Error>> {
+    let mut canvas = Canvas::new(s.width, s.height);
+    let mut rng = Rng(seed);
+    (s.scene)(&mut canvas, &mut rng);
+    let rgb = canvas.rgb8();
+    let mut plain = Vec::new();
+    JpegEncoder::new_with_quality(&mut plain, 85).write_image(
+        &rgb,
+        s.width,
+        s.height,
+        ExtendedColorType::Rgb8,
+    )?;
+    Ok(plain)
 }

@@ -37,14 +37,14 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
         }
         let key = path_key(&item.path);
         if let Some(first) = seen.get(&key) {
-            sink.add(
-                sink.build(
-                    Code::M003,
-                    &item.path,
-                    format!("listed more than once (first as `{first}`)"),
+            let msg = if *first == item.path {
+                "listed more than once in this manifest".to_owned()
+            } else {
+                format!(
+                    "listed more than once in this manifest (first as `{first}`, the same name after NFC)"
                 )
-                .field("path"),
-            );
+            };
+            sink.add(sink.build(Code::M003, &item.path, msg).field("path"));
             continue;
         }
         seen.insert(key, &item.path);

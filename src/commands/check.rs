@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::check::{Context, check};
 use crate::commands::{Outcome, manifest_dir, stdout_error};
@@ -67,9 +67,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         run.findings.extend(check(&ctx));
         run.manifests.push(ManifestRun {
             manifest: name,
-            root: root.display().to_string(),
+            root: tidy(&root),
             items: m.items.len(),
-            files: scanned.len(),
+            files: scanned.iter().filter(|s| s.is_image()).count(),
         });
     }
     reporter(o.format).report(&run, out).map_err(stdout_error)?;
@@ -90,6 +90,27 @@ pub fn root_of(manifest_path: &Path, m: &Manifest, cli_root: Option<&Path>) -> P
     match m.root.as_deref() {
         Some(r) => dir.join(r),
         None => dir,
+    }
+}
+
+/// `root` for display: `manifests/../media` shown as `media`. Lexical
+/// only (display never decides what is opened).
+fn tidy(root: &Path) -> String {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for c in root.components() {
+        match (c, parts.last()) {
+            (Component::CurDir, _) if !parts.is_empty() => {}
+            (Component::ParentDir, Some(Component::Normal(_))) => {
+                parts.pop();
+            }
+            _ => parts.push(c),
+        }
+    }
+    let tidied: PathBuf = parts.iter().collect();
+    if tidied.as_os_str().is_empty() {
+        ".".to_owned()
+    } else {
+        tidied.display().to_string()
     }
 }
 

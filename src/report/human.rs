@@ -19,7 +19,7 @@ impl Report for Human {
                 .collect();
             writeln!(
                 out,
-                "{} → {} ({} items, {} files): {}",
+                "{} → {} ({} items, {} images on disk): {}",
                 for_terminal(&m.manifest),
                 for_terminal(&m.root),
                 m.items,
@@ -53,7 +53,7 @@ impl Report for Human {
         let s = run.summary();
         writeln!(
             out,
-            "{}: {}, {} items, {} files; {}, {}, {} (failing at {} and above) → exit {}",
+            "{}: {}, {} items, {} images; {}, {}, {} (failing at {} and above) → exit {}",
             if run.failed() { "FAIL" } else { "ok" },
             plural(s.manifests, "manifest"),
             s.items,

@@ -22,7 +22,7 @@ pub struct ManifestRun {
     pub root: String,
     /// Items it lists.
     pub items: usize,
-    /// Files found under its root.
+    /// Images found under its root.
     pub files: usize,
 }
 
