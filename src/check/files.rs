@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::check::{Context, Joined, Sink};
 use crate::manifest::{self, Item, path_key};
+use crate::policy::Level;
 use crate::rules::Code;
 
 /// Reports unsafe and duplicate paths and returns the items that are safe
@@ -13,25 +14,18 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
     let mut seen: HashMap<String, &str> = HashMap::new();
     let mut safe = Vec::new();
     for item in &ctx.manifest.items {
-        if let Err(why) = manifest::check_path(&item.path) {
-            sink.add(
-                sink.build(
-                    Code::M004,
-                    &item.path,
-                    format!("unsafe path, not opened: {why}"),
-                )
-                .field("path"),
-            );
-            continue;
+        if sink.policy.is_ignored(&item.path) {
+            continue; // the policy's `ignore`: not checked at all
         }
-        if let Err(why) = manifest::resolve(&ctx.root, &item.path) {
+        // Syntax first, so a hostile path never reaches the file system;
+        // then symlinks on the way (DESIGN.md §3).
+        let unsafe_why = manifest::check_path(&item.path)
+            .and_then(|()| manifest::resolve(&ctx.root, &item.path).map(|_| ()))
+            .err();
+        if let Some(why) = unsafe_why {
             sink.add(
-                sink.build(
-                    Code::M004,
-                    &item.path,
-                    format!("unsafe path, not opened: {why}"),
-                )
-                .field("path"),
+                sink.build(Code::M004, &item.path, format!("unsafe path, not opened: {why}"))
+                    .field("path"),
             );
             continue;
         }
@@ -72,8 +66,15 @@ pub(super) fn check_presence(ctx: &Context<'_>, joined: &[Joined<'_>], sink: &mu
         .map(|i| path_key(&i.path))
         .collect();
     for s in ctx.scanned {
-        if s.is_image() && !listed.contains(&path_key(&s.path)) {
-            sink.add(sink.build(Code::M002, &s.path, "image on disk but not in the manifest"));
+        if s.is_image() && !listed.contains(&path_key(&s.path)) && !sink.policy.is_ignored(&s.path)
+        {
+            let b = sink.build(Code::M002, &s.path, "image on disk but not in the manifest");
+            // The policy's `unlisted` says how much an unlisted file matters.
+            match sink.policy.unlisted() {
+                Some(Level::Off) => {}
+                Some(Level::Report(sev)) => sink.add(b.severity(sev)),
+                None => sink.add(b),
+            }
         }
     }
 }

@@ -483,9 +483,25 @@ mod tests {
         let result = save_atomic(&sample(), &path);
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
         if !enforced {
-            eprintln!("directory permissions not enforced for this user (root?): checked nothing");
-        }
-        if enforced {
+            // Root ignores directory permissions: make the temp file's
+            // creation fail another way (its folder is a regular file), so
+            // the clean-failure path is still exercised.
+            eprintln!("directory permissions not enforced for this user (root?): using a file as the folder");
+            let not_a_dir = dir.path().join("plain-file");
+            fs::write(&not_a_dir, "x").unwrap();
+            let e = save_atomic(&sample(), &not_a_dir.join("m.json")).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    ManifestError::Write {
+                        step: WriteStep::CreateTemp,
+                        ..
+                    }
+                ),
+                "{e:?}"
+            );
+            assert_eq!(fs::read_to_string(&not_a_dir).unwrap(), "x");
+        } else {
             let e = result.unwrap_err();
             assert!(
                 matches!(
