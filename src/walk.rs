@@ -125,17 +125,23 @@ fn is_sidecar(path: &Path) -> bool {
 }
 
 /// The sidecar of an image: `name.ext.xmp` (darktable) wins over
-/// `name.xmp` (Lightroom), since it names this exact file.
+/// `name.xmp` (Lightroom), since it names this exact file. The `.xmp`
+/// extension is matched in either case, as the walk leaves both out.
 pub fn sidecar_for(path: &Path) -> Option<PathBuf> {
-    let mut long = path.as_os_str().to_owned();
-    long.push(".xmp");
-    let long = PathBuf::from(long);
-    if long.is_file() {
-        return Some(long);
+    for ext in ["xmp", "XMP"] {
+        let mut long = path.as_os_str().to_owned();
+        long.push(".");
+        long.push(ext);
+        let long = PathBuf::from(long);
+        if long.is_file() {
+            return Some(long);
+        }
     }
-    let short = path.with_extension("xmp");
-    if short != path && short.is_file() {
-        return Some(short);
+    for ext in ["xmp", "XMP"] {
+        let short = path.with_extension(ext);
+        if short != path && short.is_file() {
+            return Some(short);
+        }
     }
     None
 }
