@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::check::{Context, check};
+use crate::check::{Context, check_with_policy};
 use crate::commands::{Outcome, manifest_dir, stdout_error};
 use crate::error::Error;
 use crate::manifest::{self, Manifest};
-use crate::report::{CheckRun, Format, ManifestRun, reporter};
+use crate::policy::Policy;
+use crate::report::{CheckFormat, CheckRun, ColorChoice, ManifestRun, check_reporter};
 use crate::rules::Severity;
 use crate::scan::{ScanOptions, Scanned, scan_all};
 use crate::walk::walk;
@@ -24,9 +25,13 @@ pub struct Options {
     /// A media root that overrides each manifest's `root`.
     pub root: Option<PathBuf>,
     /// The report format.
-    pub format: Format,
+    pub format: CheckFormat,
     /// Findings at or above this severity fail the run.
     pub fail_on: Severity,
+    /// `--policy FILE`, merged over each manifest's own `policy`.
+    pub policy: Option<PathBuf>,
+    /// `--color`, for the human report.
+    pub color: ColorChoice,
 }
 
 /// Checks every manifest and prints the report.
@@ -42,6 +47,18 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         .into_iter()
         .map(|p| manifest::load(&p).map(|m| (p, m)))
         .collect::<Result<_, _>>()?;
+    // Policies too: a bad one stops the run before any report.
+    let file_policy = o.policy.as_deref().map(Policy::from_file).transpose()?;
+    let policies: Vec<Policy> = loaded
+        .iter()
+        .map(|(p, m)| {
+            Policy::for_manifest(
+                m.policy.as_ref(),
+                &p.display().to_string(),
+                file_policy.as_ref(),
+            )
+        })
+        .collect::<Result<_, _>>()?;
 
     let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
     let mut run = CheckRun {
@@ -49,7 +66,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         findings: Vec::new(),
         fail_on: o.fail_on,
     };
-    for (path, m) in &loaded {
+    for ((path, m), policy) in loaded.iter().zip(&policies) {
         let root = root_of(path, m, o.root.as_deref());
         let key = root.canonicalize().unwrap_or_else(|_| root.clone());
         if !scans.contains_key(&key) {
@@ -64,15 +81,27 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             root: root.clone(),
             scanned,
         };
-        run.findings.extend(check(&ctx));
+        run.findings.extend(check_with_policy(&ctx, policy));
+        let paths: Vec<String> = m
+            .items
+            .iter()
+            .map(|i| i.path.clone())
+            .filter(|p| !policy.is_ignored(p))
+            .collect();
         run.manifests.push(ManifestRun {
             manifest: name,
             root: tidy(&root),
-            items: m.items.len(),
-            files: scanned.iter().filter(|s| s.is_image()).count(),
+            items: paths.len(),
+            files: scanned
+                .iter()
+                .filter(|s| s.is_image() && !policy.is_ignored(&s.path))
+                .count(),
+            paths,
         });
     }
-    reporter(o.format).report(&run, out).map_err(stdout_error)?;
+    check_reporter(o.format, o.color.enabled())
+        .report(&run, out)
+        .map_err(stdout_error)?;
     Ok(if run.failed() {
         Outcome::Findings
     } else {
@@ -95,7 +124,7 @@ pub fn root_of(manifest_path: &Path, m: &Manifest, cli_root: Option<&Path>) -> P
 
 /// `root` for display: `manifests/../media` shown as `media`. Lexical
 /// only (display never decides what is opened).
-fn tidy(root: &Path) -> String {
+pub(crate) fn tidy(root: &Path) -> String {
     let mut parts: Vec<Component<'_>> = Vec::new();
     for c in root.components() {
         match (c, parts.last()) {
@@ -115,7 +144,7 @@ fn tidy(root: &Path) -> String {
 }
 
 /// Every `*.json` directly in `dir`, sorted.
-fn find_manifests(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn find_manifests(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|_| Error::NoManifest {
         dir: dir.to_path_buf(),
     })?;

@@ -3,6 +3,8 @@
 pub mod check;
 pub mod init;
 pub mod scan;
+pub mod update;
+pub mod verify;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -18,6 +20,14 @@ pub enum Command {
     Init(init::Options),
     /// `cutline check`.
     Check(check::Options),
+    /// `cutline completions SHELL`.
+    Completions(clap_complete::Shell),
+    /// `cutline man`.
+    Man,
+    /// `cutline verify`.
+    Verify(verify::Options),
+    /// `cutline update`.
+    Update(update::Options),
 }
 
 /// How a command ended, as an exit code (0 clean, 1 findings at or above
@@ -46,6 +56,15 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Scan(o) => scan::run(o, out),
         Command::Init(o) => init::run(o, out),
         Command::Check(o) => check::run(o, out),
+        Command::Completions(shell) => {
+            crate::cli::completions(*shell, out);
+            Ok(Outcome::Clean)
+        }
+        Command::Man => crate::cli::man(out)
+            .map(|()| Outcome::Clean)
+            .map_err(stdout_error),
+        Command::Verify(o) => verify::run(o, out),
+        Command::Update(o) => update::run(o, out),
     }
 }
 
