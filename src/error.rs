@@ -36,6 +36,9 @@ pub enum Error {
         /// The manifest that exists.
         path: PathBuf,
     },
+    /// A policy (the manifest's `policy` or `--policy FILE`) is unreadable or invalid.
+    #[error(transparent)]
+    Policy(#[from] crate::policy::PolicyError),
     /// Reading or writing a file or stream failed.
     #[error("{}: {source}", path.display())]
     Io {

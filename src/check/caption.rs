@@ -1,8 +1,9 @@
-//! Caption rules: missing (C001), placeholder (C002), duplicate (C003), differs from embedded (C004), too long for IIM (C005), bad characters (C006).
+//! Caption rules: missing (C001), placeholder (C002), duplicate (C003), differs from embedded (C004), too long for IIM (C005), bad characters (C006), length (C007).
 
 use std::collections::HashMap;
 
 use crate::check::{Joined, Sink, text_or_embedded};
+use crate::manifest::Field;
 use crate::metadata::reconcile::is_camera_boilerplate;
 use crate::rules::Code;
 use crate::sanitize;
@@ -31,6 +32,9 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     let embedded = j.record.and_then(|r| r.effective.caption.as_deref());
     let manifest = j.item.caption.as_deref().filter(|c| !c.trim().is_empty());
     let Some(caption) = text_or_embedded(manifest, embedded) else {
+        if !sink.policy.requires(Field::Caption) {
+            return;
+        }
         sink.add(
             sink.build(
                 Code::C001,
@@ -41,7 +45,11 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         );
         return;
     };
-    if let Some(why) = placeholder(caption) {
+    let house_placeholder = sink.policy.placeholder_in(caption).map(str::to_owned);
+    if let Some(why) = placeholder(caption)
+        .map(str::to_owned)
+        .or(house_placeholder)
+    {
         sink.add(
             sink.build(
                 Code::C002,
@@ -51,6 +59,8 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
             .field("caption")
             .actual(caption),
         );
+    } else {
+        check_length(path, caption, sink);
     }
     if let Some(why) = bad_characters(caption) {
         sink.add(
@@ -89,6 +99,26 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     }
 }
 
+/// C007: the caption against the policy's `caption.min_length` and
+/// `caption.max_length`, in characters (not bytes: a length rule is about
+/// what a reader sees). A placeholder is not also measured.
+fn check_length(path: &str, caption: &str, sink: &mut Sink) {
+    let chars = caption.trim().chars().count() as u64;
+    let why = match sink.policy.caption_length() {
+        (Some(min), _) if chars < min => {
+            format!("{chars} characters, under the house minimum of {min}")
+        }
+        (_, Some(max)) if chars > max => {
+            format!("{chars} characters, over the house maximum of {max}")
+        }
+        _ => return,
+    };
+    sink.add(
+        sink.build(Code::C007, path, format!("caption is {why}"))
+            .field("caption"),
+    );
+}
+
 /// C003: items of one manifest sharing a caption. Reported on every item
 /// after the first, naming the first.
 pub(super) fn check_duplicates(joined: &[Joined<'_>], sink: &mut Sink) {
@@ -99,7 +129,7 @@ pub(super) fn check_duplicates(joined: &[Joined<'_>], sink: &mut Sink) {
         let Some(caption) = text_or_embedded(manifest, embedded) else {
             continue;
         };
-        if placeholder(caption).is_some() {
+        if placeholder(caption).is_some() || sink.policy.placeholder_in(caption).is_some() {
             continue; // C002 already says it; a shared "TK" is not a second problem
         }
         let key = comparable(caption).to_lowercase();

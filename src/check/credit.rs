@@ -1,7 +1,8 @@
-//! Credit rules: missing (R001), truncated (R002), empty (R003), house style (R004), differs from embedded (R005), copyright prefix (R007), too long for IIM (R008), placeholder (R009).
+//! Credit rules: missing (R001), truncated (R002), empty (R003), house style (R004), differs from embedded (R005), unknown agency (R006), copyright prefix (R007), too long for IIM (R008), placeholder (R009).
 
 use crate::check::{Joined, Sink, text_or_embedded};
 use crate::credit;
+use crate::manifest::Field;
 use crate::rules::Code;
 use crate::textnorm::comparable;
 
@@ -33,6 +34,9 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     // an empty credit that reached print (R003).
     let manifest = j.item.credit.as_deref().filter(|c| !c.trim().is_empty());
     let Some(line) = text_or_embedded(manifest, embedded) else {
+        if !sink.policy.requires(Field::Credit) {
+            return;
+        }
         sink.add(
             sink.build(
                 Code::R001,
@@ -64,7 +68,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
             .field("credit")
             .actual(line),
         );
-    } else if is_placeholder(line) {
+    } else if is_placeholder(line) || sink.policy.placeholder_in(line).is_some() {
         sink.add(
             sink.build(
                 Code::R009,
@@ -74,7 +78,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
             .field("credit")
             .actual(line),
         );
-    } else if !parsed.is_house_style() {
+    } else if !parsed.is_house_style() && !sink.policy.accepts_credit(line) {
         sink.add(
             sink.build(
                 Code::R004,
@@ -84,6 +88,28 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
             .field("credit")
             .actual(line),
         );
+    }
+    // An empty, cut-off or placeholder credit names no real agency.
+    let usable = !parsed.is_empty()
+        && parsed.truncation().is_none()
+        && !is_placeholder(line)
+        && sink.policy.placeholder_in(line).is_none();
+    if usable && sink.policy.has_agency_list() {
+        for agency in parsed.agencies() {
+            if !sink.policy.agency_allowed(agency) {
+                sink.add(
+                    sink.build(
+                        Code::R006,
+                        path,
+                        format!(
+                            "credit names `{agency}`, which is not on the house list of agencies"
+                        ),
+                    )
+                    .field("credit")
+                    .actual(line),
+                );
+            }
+        }
     }
     if let Some(prefix) = &parsed.prefix {
         sink.add(

@@ -24,8 +24,12 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
             .err();
         if let Some(why) = unsafe_why {
             sink.add(
-                sink.build(Code::M004, &item.path, format!("unsafe path, not opened: {why}"))
-                    .field("path"),
+                sink.build(
+                    Code::M004,
+                    &item.path,
+                    format!("unsafe path, not opened: {why}"),
+                )
+                .field("path"),
             );
             continue;
         }

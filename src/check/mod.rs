@@ -2,6 +2,7 @@
 
 mod caption;
 mod credit;
+mod fields;
 mod files;
 mod integrity;
 mod metadata;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::manifest::{Item, Manifest, path_key};
+use crate::policy::Policy;
 use crate::rules::{Code, Severity};
 use crate::scan::Scanned;
 
@@ -59,6 +61,10 @@ impl FindingBuilder {
         self.0.actual = Some(v.into());
         self
     }
+    pub(crate) fn severity(mut self, s: Severity) -> Self {
+        self.0.severity = s;
+        self
+    }
 }
 
 /// Everything the rules look at for one manifest.
@@ -79,13 +85,15 @@ pub(crate) struct Joined<'a> {
     pub record: Option<&'a Scanned>,
 }
 
-/// Collects findings for one manifest.
-pub(crate) struct Sink {
+/// Collects findings for one manifest, under its policy.
+pub(crate) struct Sink<'p> {
     manifest: String,
     pub(crate) findings: Vec<Finding>,
+    /// The house style the rules follow.
+    pub(crate) policy: &'p Policy,
 }
 
-impl Sink {
+impl Sink<'_> {
     pub(crate) fn add(&mut self, b: FindingBuilder) {
         self.findings.push(b.0);
     }
@@ -113,9 +121,16 @@ impl Sink {
 /// Runs every rule for one manifest. Findings come back sorted by path,
 /// then code, so output diffs cleanly.
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    check_with_policy(ctx, &Policy::default())
+}
+
+/// [`check`] under a house-style policy (DESIGN.md §6): the rules read it,
+/// then its `severity` overrides are applied as a final pass.
+pub fn check_with_policy(ctx: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     let mut sink = Sink {
         manifest: ctx.manifest_name.clone(),
         findings: Vec::new(),
+        policy,
     };
     let by_key: HashMap<String, &Scanned> =
         ctx.scanned.iter().map(|s| (path_key(&s.path), s)).collect();
@@ -134,10 +149,11 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         metadata::check_item(j, &mut sink);
         caption::check_item(j, &mut sink);
         credit::check_item(j, &mut sink);
+        fields::check_item(j, &mut sink);
     }
     caption::check_duplicates(&joined, &mut sink);
 
-    let mut findings = sink.findings;
+    let mut findings = policy.apply_severity(sink.findings);
     findings.sort_by(|a, b| {
         (&a.manifest, &a.path, a.code, a.field).cmp(&(&b.manifest, &b.path, b.code, b.field))
     });

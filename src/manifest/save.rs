@@ -486,7 +486,9 @@ mod tests {
             // Root ignores directory permissions: make the temp file's
             // creation fail another way (its folder is a regular file), so
             // the clean-failure path is still exercised.
-            eprintln!("directory permissions not enforced for this user (root?): using a file as the folder");
+            eprintln!(
+                "directory permissions not enforced for this user (root?): using a file as the folder"
+            );
             let not_a_dir = dir.path().join("plain-file");
             fs::write(&not_a_dir, "x").unwrap();
             let e = save_atomic(&sample(), &not_a_dir.join("m.json")).unwrap_err();

@@ -2,12 +2,18 @@
 
 use std::io;
 
+use anstyle::{AnsiColor, Style};
+
 use crate::report::{CheckRun, Report};
+use crate::rules::Severity;
 use crate::sanitize::for_terminal;
 
 /// Writes the run for a person reading a terminal.
 #[derive(Debug, Clone, Copy)]
-pub struct Human;
+pub struct Human {
+    /// Colour the severity word (ANSI SGR); nothing else is coloured.
+    pub color: bool,
+}
 
 impl Report for Human {
     fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
@@ -36,13 +42,21 @@ impl Report for Human {
                     writeln!(out, "  {}", for_terminal(&f.path))?;
                     last_path = Some(&f.path);
                 }
+                let (on, off) = if self.color {
+                    let style = severity_style(f.severity);
+                    (style.render().to_string(), style.render_reset().to_string())
+                } else {
+                    (String::new(), String::new())
+                };
                 writeln!(
                     out,
-                    "    {:<7} {} {:<30} {}",
+                    "    {on}{}{off}{:pad$} {} {:<30} {}",
                     f.severity.name(),
+                    "",
                     f.code,
                     f.rule,
-                    for_terminal(&f.message)
+                    for_terminal(&f.message),
+                    pad = 7usize.saturating_sub(f.severity.name().len())
                 )?;
                 if let (Some(e), Some(a)) = (&f.expected, &f.actual) {
                     writeln!(out, "{:>12}manifest: {}", "", for_terminal(e))?;
@@ -65,6 +79,16 @@ impl Report for Human {
             s.exit_code
         )
     }
+}
+
+/// Red errors, yellow warnings, cyan info, in bold.
+fn severity_style(s: Severity) -> Style {
+    let color = match s {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,17 +1,24 @@
 //! Turns a check run's findings into output: one reporter per format, behind one trait.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+pub mod location;
+mod sarif;
 
-use std::io;
+use std::io::{self, IsTerminal};
 
 use serde::Serialize;
 
 use crate::check::Finding;
 use crate::rules::Severity;
 
+pub use github::Github;
 pub use human::Human;
 pub use json::Json;
+pub use junit::Junit;
+pub use sarif::Sarif;
 
 /// What one manifest covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,6 +31,9 @@ pub struct ManifestRun {
     pub items: usize,
     /// Images found under its root.
     pub files: usize,
+    /// The item paths it lists, in its order (JUnit makes a testcase of each).
+    #[serde(skip)]
+    pub paths: Vec<String>,
 }
 
 /// Everything a reporter needs.
@@ -95,7 +105,60 @@ pub enum Format {
 /// The reporter for `format`.
 pub fn reporter(format: Format) -> Box<dyn Report> {
     match format {
-        Format::Human => Box::new(Human),
+        Format::Human => Box::new(Human { color: false }),
         Format::Json => Box::new(Json),
+    }
+}
+
+/// The output formats of `check`: the two [`Format`]s and the CI formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// For a person at a terminal.
+    Human,
+    /// One JSON document.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// `--color`: whether the human report colours severities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    /// Always, even into a pipe and despite `NO_COLOR`.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, looking at `NO_COLOR` (no-color.org) and at
+    /// whether standard output is a terminal.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// The reporter for a `check` format; `color` only affects the human one.
+pub fn check_reporter(format: CheckFormat, color: bool) -> Box<dyn Report> {
+    match format {
+        CheckFormat::Human => Box::new(Human { color }),
+        CheckFormat::Json => Box::new(Json),
+        CheckFormat::Sarif => Box::new(Sarif),
+        CheckFormat::Junit => Box::new(Junit),
+        CheckFormat::Github => Box::new(Github),
     }
 }

@@ -1,0 +1,115 @@
+//! The SARIF 2.1.0 report: one run, the rule catalogue as `tool.driver.rules`, one result per finding.
+
+use std::io;
+
+use serde_json::{Value, json};
+
+use crate::report::location::{locate, uri_path};
+use crate::report::{CheckRun, Report};
+use crate::rules::{Code, Severity};
+
+/// The project's home (Cargo.toml `repository`), empty while it has none.
+/// SARIF wants absolute URIs for `helpUri` and `informationUri`, so they
+/// are written only when it is set (see docs/ci.md).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The rules document, relative to the repository; `#` and the code follow.
+pub const RULES_DOC: &str = "docs/rules.md";
+
+/// Writes the run as a SARIF 2.1.0 log (OASIS SARIF 2.1.0, §3.13 sarifLog).
+#[derive(Debug, Clone, Copy)]
+pub struct Sarif;
+
+/// SARIF levels (§3.27.10): `note` is SARIF's word for info.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rules() -> Vec<Value> {
+    Code::ALL
+        .iter()
+        .map(|c| {
+            let mut rule = json!({
+                "id": c.as_str(),
+                "name": c.rule(),
+                "shortDescription": { "text": c.summary() },
+                "defaultConfiguration": { "level": level(c.default_severity()) },
+                "help": { "text": format!("See {RULES_DOC}#{} in the cutline repository.", c.as_str()) },
+            });
+            if let (Some(uri), Some(map)) = (home(&format!("blob/HEAD/{RULES_DOC}#{}", c.as_str())), rule.as_object_mut()) {
+                map.insert("helpUri".to_owned(), Value::String(uri));
+            }
+            rule
+        })
+        .collect()
+}
+
+impl Report for Sarif {
+    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
+        let cwd = std::env::current_dir().ok();
+        let results: Vec<Value> = run
+            .findings
+            .iter()
+            .map(|f| {
+                let loc = locate(run, f, cwd.as_deref());
+                let artifact = if loc.relative {
+                    json!({ "uri": uri_path(&loc.path), "uriBaseId": "%SRCROOT%" })
+                } else {
+                    json!({ "uri": format!("file://{}", uri_path(&loc.path)) })
+                };
+                let mut message = f.message.clone();
+                if !message.ends_with('.') {
+                    message.push('.');
+                }
+                let mut properties =
+                    json!({ "manifest": f.manifest, "path": f.path, "rule": f.rule });
+                for (k, v) in [
+                    ("field", f.field.map(str::to_owned)),
+                    ("expected", f.expected.clone()),
+                    ("actual", f.actual.clone()),
+                ] {
+                    if let (Some(v), Some(map)) = (v, properties.as_object_mut()) {
+                        map.insert(k.to_owned(), Value::String(v));
+                    }
+                }
+                json!({
+                    "ruleId": f.code.as_str(),
+                    "ruleIndex": Code::ALL.iter().position(|c| *c == f.code),
+                    "level": level(f.severity),
+                    "message": { "text": message },
+                    "locations": [{ "physicalLocation": { "artifactLocation": artifact } }],
+                    "properties": properties,
+                })
+            })
+            .collect();
+        let mut driver = json!({
+            "name": "cutline",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules(),
+        });
+        if let (Some(uri), Some(map)) = (home(""), driver.as_object_mut()) {
+            map.insert("informationUri".to_owned(), Value::String(uri));
+        }
+        let log = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": driver },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &log)?;
+        writeln!(out)
+    }
+}
+
+/// An absolute URI under the project's home, if it has one.
+fn home(rest: &str) -> Option<String> {
+    (!REPOSITORY.is_empty()).then(|| format!("{}/{rest}", REPOSITORY.trim_end_matches('/')))
+}
