@@ -17,6 +17,9 @@ pub struct Args {
     /// What to do.
     #[command(subcommand)]
     pub command: CommandArgs,
+    /// No progress bar on stderr (it is also off when stderr is not a terminal or CI is set).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands, as typed.
@@ -33,6 +36,9 @@ pub enum CommandArgs {
         /// Skip hashing: read metadata only.
         #[arg(long)]
         no_hash: bool,
+        /// Write a `sha256sum` file of every file under ROOT instead (names relative to ROOT).
+        #[arg(long, conflicts_with_all = ["json", "no_hash"])]
+        sums: bool,
     },
     /// Write a new manifest for the images under ROOT.
     Init {
@@ -66,6 +72,9 @@ pub enum CommandArgs {
         /// Colour the severities of the human report (`auto`: on a terminal, unless NO_COLOR is set).
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
+        /// Ignore the hash cache: hash every byte again.
+        #[arg(long)]
+        full: bool,
     },
     /// Print a shell completion script.
     Completions {
@@ -86,6 +95,26 @@ pub enum CommandArgs {
         /// Report format.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
+        /// Validate the BagIt bag DIR (RFC 8493) instead of manifests.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["manifests", "root", "sums"])]
+        bag: Option<PathBuf>,
+        /// With --bag: Payload-Oxum and completeness only; proves no checksum.
+        #[arg(long, requires = "bag")]
+        fast: bool,
+        /// Check a `sha256sum` file (names relative to its folder, or --root) instead of manifests.
+        #[arg(long, value_name = "FILE", conflicts_with = "manifests")]
+        sums: Option<PathBuf>,
+    },
+    /// Make a BagIt bag (RFC 8493) OUT from the files under DIR.
+    Bag {
+        /// The folder whose files become the payload.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// The bag to create; must not exist.
+        out: PathBuf,
+        /// Hard-link the payload instead of copying it.
+        #[arg(long)]
+        link: bool,
     },
     /// Accept the folder's current hashes, moves and new files into a manifest, keeping every caption.
     Update {
@@ -101,6 +130,60 @@ pub enum CommandArgs {
         /// Remove items whose file is gone, instead of marking them `"missing": true`.
         #[arg(long)]
         prune: bool,
+    },
+    /// Write a manifest's captions and credits as CSV: for a spreadsheet, or for `exiftool -csv=`.
+    #[command(group(clap::ArgGroup::new("layout").required(true)))]
+    Export {
+        /// Spreadsheet columns named as the manifest's keys (path, caption, credit, …).
+        #[arg(long, group = "layout")]
+        csv: bool,
+        /// ExifTool `-csv=` columns (SourceFile, XMP-dc:Description, IPTC:Credit, …), paths as seen from here.
+        #[arg(long, group = "layout")]
+        exiftool: bool,
+        /// The manifest. Default: the one manifests/*.json.
+        #[arg(short = 'm', long = "manifest", value_name = "MANIFEST")]
+        manifest: Option<PathBuf>,
+        /// Media root, instead of the manifest's `root` (for SourceFile).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Write the CSV to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Merge a spreadsheet, a story (HTML, Markdown) or `exiftool -j -G1` output into a manifest.
+    #[command(group(clap::ArgGroup::new("input").required(true)))]
+    Import {
+        /// A CSV: rows matched to items by path; prints a diff per item.
+        #[arg(long, value_name = "FILE", group = "input")]
+        csv: Option<PathBuf>,
+        /// An HTML or Markdown story: each figure becomes an item (caption, credit split off, alt).
+        #[arg(long, value_name = "FILE", group = "input")]
+        story: Option<PathBuf>,
+        /// `exiftool -j -G1` output: fills the fields items lack, adds the files not listed.
+        #[arg(long, value_name = "FILE", group = "input")]
+        exiftool_json: Option<PathBuf>,
+        /// The manifest to change (created by --story and --exiftool-json when absent).
+        #[arg(short = 'm', long = "manifest", value_name = "MANIFEST")]
+        manifest: PathBuf,
+        /// Media root: for a new manifest, the folder image paths resolve against
+        /// (default: the story's folder; for --exiftool-json, the SourceFile folder).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Print the diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write an HTML contact sheet: every photo with its caption, credit and findings.
+    Report {
+        /// The HTML file to write (self-contained: opens offline).
+        #[arg(long, value_name = "OUT")]
+        html: PathBuf,
+        /// A manifest to show (repeatable). Default: every manifests/*.json.
+        #[arg(short = 'm', long = "manifest", value_name = "MANIFEST")]
+        manifests: Vec<PathBuf>,
+        /// Media root, instead of each manifest's `root`.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
@@ -155,9 +238,13 @@ impl Args {
     pub fn into_command(self) -> Command {
         match self.command {
             CommandArgs::Scan {
+                root, sums: true, ..
+            } => Command::ScanSums(root),
+            CommandArgs::Scan {
                 root,
                 json,
                 no_hash,
+                sums: false,
             } => Command::Scan(commands::scan::Options {
                 root,
                 json,
@@ -179,6 +266,7 @@ impl Args {
                 fail_on,
                 policy,
                 color,
+                full,
             } => Command::Check(commands::check::Options {
                 manifests,
                 root,
@@ -200,13 +288,44 @@ impl Args {
                     ColorArg::Always => report::ColorChoice::Always,
                     ColorArg::Never => report::ColorChoice::Never,
                 },
+                full,
             }),
             CommandArgs::Completions { shell } => Command::Completions(shell),
             CommandArgs::Man => Command::Man,
             CommandArgs::Verify {
+                bag: Some(bag),
+                fast,
+                format,
+                ..
+            } => Command::VerifyBag(commands::bag::VerifyOptions {
+                bag,
+                fast,
+                format: match format {
+                    FormatArg::Human => report::Format::Human,
+                    FormatArg::Json => report::Format::Json,
+                },
+            }),
+            CommandArgs::Verify {
+                sums: Some(file),
+                root,
+                format,
+                ..
+            } => Command::VerifySums(commands::sums::VerifyOptions {
+                file,
+                root,
+                format: match format {
+                    FormatArg::Human => report::Format::Human,
+                    FormatArg::Json => report::Format::Json,
+                },
+            }),
+            CommandArgs::Bag { from, out, link } => {
+                Command::Bag(commands::bag::Options { from, out, link })
+            }
+            CommandArgs::Verify {
                 manifests,
                 root,
                 format,
+                ..
             } => Command::Verify(commands::verify::Options {
                 manifests,
                 root,
@@ -225,6 +344,54 @@ impl Args {
                 root,
                 dry_run,
                 prune,
+            }),
+            CommandArgs::Export {
+                csv: _,
+                exiftool,
+                manifest,
+                root,
+                output,
+            } => Command::Export(commands::export::Options {
+                manifest,
+                root,
+                layout: if exiftool {
+                    commands::export::Layout::ExifTool
+                } else {
+                    commands::export::Layout::Sheet
+                },
+                output,
+            }),
+            CommandArgs::Import {
+                csv,
+                story,
+                exiftool_json,
+                manifest,
+                root,
+                dry_run,
+            } => {
+                use commands::import::Source;
+                // clap's required group guarantees exactly one.
+                let source = match (csv, story, exiftool_json) {
+                    (Some(f), _, _) => Source::Csv(f),
+                    (_, Some(f), _) => Source::Story(f),
+                    (_, _, Some(f)) => Source::ExifToolJson(f),
+                    (None, None, None) => Source::Csv(PathBuf::new()),
+                };
+                Command::Import(commands::import::Options {
+                    source,
+                    manifest,
+                    root,
+                    dry_run,
+                })
+            }
+            CommandArgs::Report {
+                html,
+                manifests,
+                root,
+            } => Command::Report(commands::report::Options {
+                html,
+                manifests,
+                root,
             }),
         }
     }

@@ -39,6 +39,15 @@ pub enum Error {
     /// A policy (the manifest's `policy` or `--policy FILE`) is unreadable or invalid.
     #[error(transparent)]
     Policy(#[from] crate::policy::PolicyError),
+    /// A bag could not be validated or made at all.
+    #[error(transparent)]
+    Bag(#[from] crate::bagit::BagError),
+    /// A checksum file could not be read or written at all.
+    #[error(transparent)]
+    Sums(#[from] crate::sums::SumsError),
+    /// An import or export could not run (`cutline import`, `cutline export`).
+    #[error(transparent)]
+    Exchange(#[from] crate::exchange::ExchangeError),
     /// Reading or writing a file or stream failed.
     #[error("{}: {source}", path.display())]
     Io {

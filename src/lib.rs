@@ -6,21 +6,27 @@
 //! and [`metadata::reconcile`] (all inside [`scan::scan_file`]) → [`check::check`] →
 //! [`report::Report`]. The binary only parses arguments ([`cli`]) and runs [`commands`].
 
+pub mod bagit;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod container;
 pub mod credit;
 pub mod error;
+pub mod exchange;
 pub mod fixity;
 pub mod format;
 pub mod imagehash;
 pub mod manifest;
 pub mod metadata;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod sanitize;
 pub mod scan;
+pub mod sheet;
+pub mod sums;
 pub mod textnorm;
 pub mod walk;

@@ -8,7 +8,9 @@ use cutline::cli::Args;
 use cutline::error::Error;
 
 fn main() -> ExitCode {
-    let command = Args::parse().into_command();
+    let args = Args::parse();
+    cutline::progress::set_quiet(args.quiet);
+    let command = args.into_command();
     let mut out = io::stdout().lock();
     let result = cutline::commands::run(&command, &mut out);
     let flushed = out.flush();

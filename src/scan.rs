@@ -9,11 +9,13 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+use crate::cache::{Cache, FileId, Hashes};
 use crate::container::{self, ContainerError};
 use crate::format::{self, Format};
 use crate::imagehash;
-use crate::metadata::fields::{Fields, Warning};
+use crate::metadata::fields::{Fields, Source, Warning};
 use crate::metadata::{self, Conflict, Effective};
+use crate::progress::Progress;
 use crate::walk::Entry;
 
 /// What to compute for each file.
@@ -133,43 +135,152 @@ impl Scanned {
     }
 }
 
+/// Files larger than this are never held whole in memory: they are streamed
+/// through SHA-256 in [`CHUNK`]-sized reads (docs/performance.md).
+pub const STREAM_ABOVE: u64 = 64 << 20;
+/// What a streamed file keeps for sniffing and the metadata walk: every
+/// container cutline reads keeps its metadata near the head in practice
+/// (JPEG APPn before SOS, PNG text before IDAT as written by most tools, PSD
+/// resources before layers).
+pub const STREAM_HEAD: usize = 16 << 20;
+/// The read size of a streamed file's tail.
+const CHUNK: usize = 1 << 20;
+/// A reading thread keeps its buffer for the next file when it is at most
+/// this large; a larger one is freed, so two cores never pin 2 × 64 MiB.
+const KEEP_BUFFER: usize = 8 << 20;
+
+/// What else a scan may use or feed: the hash cache and the progress bar.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Hooks<'a> {
+    /// The hash cache with the canonical media root (cache keys are the
+    /// canonical root joined with each entry's relative path).
+    pub cache: Option<(&'a Cache, &'a Path)>,
+    /// Counts files and bytes as they are done.
+    pub progress: Option<&'a Progress>,
+}
+
 /// Scans every entry in parallel; the result keeps the entries' order.
 pub fn scan_all(entries: &[Entry], opts: ScanOptions) -> Vec<Scanned> {
-    entries.par_iter().map(|e| scan_file(e, opts)).collect()
+    scan_all_with(entries, opts, Hooks::default())
+}
+
+/// [`scan_all`] with a cache and/or a progress bar.
+pub fn scan_all_with(entries: &[Entry], opts: ScanOptions, hooks: Hooks<'_>) -> Vec<Scanned> {
+    // One file per task: rayon's work stealing keeps both cores busy when a
+    // few huge files sit among many tiny ones.
+    entries
+        .par_iter()
+        .with_max_len(1)
+        .map(|e| {
+            let s = scan_file_with(e, opts, hooks);
+            if let Some(p) = hooks.progress {
+                p.file_done(s.size);
+            }
+            s
+        })
+        .collect()
 }
 
 /// Reads one file once and derives everything from those bytes.
 pub fn scan_file(entry: &Entry, opts: ScanOptions) -> Scanned {
+    scan_file_with(entry, opts, Hooks::default())
+}
+
+thread_local! {
+    /// The read buffer, reused across files so small files cost no
+    /// allocation or page faults.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`scan_file`] with a cache and/or a progress bar.
+pub fn scan_file_with(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>) -> Scanned {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            let out = scan_into(entry, opts, hooks, &mut buf);
+            if buf.capacity() > KEEP_BUFFER {
+                *buf = Vec::new();
+            } else {
+                buf.clear();
+            }
+            out
+        }
+        Err(_) => scan_into(entry, opts, hooks, &mut Vec::new()),
+    })
+}
+
+fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u8>) -> Scanned {
     let mut out = Scanned::empty(entry.rel.clone());
-    let (bytes, before) = match read_whole(&entry.abs) {
+    let opened = File::open(&entry.abs).and_then(|f| f.metadata().map(|m| (f, m)));
+    let (mut file, meta) = match opened {
         Ok(r) => r,
         Err(e) => {
             out.error = Some(ReadError::Io(e));
             return out;
         }
     };
-    out.size = bytes.len() as u64;
+    // The stamp is taken on the open handle before reading.
+    let before: Stamp = (meta.len(), meta.modified().ok());
+    let cache = match hooks.cache {
+        Some((c, root)) if opts.hash => FileId::new(root.join(&entry.rel), &meta).map(|id| (c, id)),
+        _ => None,
+    };
+    let cached = cache.as_ref().and_then(|(c, id)| c.get(id));
+    let body = match read_body(&mut file, meta.len(), opts.hash && cached.is_none(), buf) {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(ReadError::Io(e));
+            return out;
+        }
+    };
+    drop(file);
+    out.size = body.size;
     // DESIGN.md §1: re-stat after hashing; a file that moved while it was
     // read must never pass with a hash of half its bytes.
     out.changed_while_read = match stamp(&entry.abs) {
         Ok(after) => after != before || after.0 != out.size,
         Err(_) => true,
     };
-    if opts.hash {
-        out.sha256 = Some(hex(&Sha256::digest(&bytes)));
+    let bytes: &[u8] = buf;
+    let format = format::sniff(bytes);
+    if let Some(h) = &cached {
+        out.sha256 = Some(h.sha256.clone());
+        out.image_sha256.clone_from(&h.image_sha256);
+    } else if let Some(d) = body.sha256 {
+        out.sha256 = Some(hex(&d));
+        if let (Some(f), true) = (format, body.whole) {
+            out.image_sha256 = imagehash::image_sha256(f, bytes).hex();
+        }
+        if let (Some((c, id)), Some(sha256), false) = (&cache, &out.sha256, out.changed_while_read)
+        {
+            let h = Hashes {
+                sha256: sha256.clone(),
+                image_sha256: out.image_sha256.clone(),
+            };
+            c.put(id, &h, SystemTime::now());
+        }
     }
-    let Some(format) = format::sniff(&bytes) else {
+    let Some(format) = format else {
         out.error = Some(ReadError::UnknownFormat);
         return out;
     };
     out.format = Some(format);
-    if opts.hash {
-        out.image_sha256 = imagehash::image_sha256(format, &bytes).hex();
-    }
-    let blocks = match container::read_blocks(format, &bytes) {
-        Ok(b) => b,
-        Err(e) => {
+    let blocks = match (container::read_blocks(format, bytes), body.whole) {
+        (Ok(b), _) => b,
+        (Err(e), true) => {
             out.error = Some(ReadError::Container(e));
+            return out;
+        }
+        // Only the head was kept: a structure cut at its end is ours, not
+        // the file's, so it is no X001 verdict.
+        (Err(e), false) => {
+            out.warnings.push(Warning::new(
+                Source::Container,
+                format!(
+                    "metadata not read: the file is over {} MiB and only its first {} MiB are walked ({e})",
+                    STREAM_ABOVE >> 20,
+                    STREAM_HEAD >> 20
+                ),
+            ));
             return out;
         }
     };
@@ -181,7 +292,7 @@ pub fn scan_file(entry: &Entry, opts: ScanOptions) -> Scanned {
     out.effective = effective;
     out.conflicts = conflicts;
     out.iptc_stale = meta.iptc_stale;
-    out.warnings = meta.warnings;
+    out.warnings.extend(meta.warnings);
     out.exif = meta.exif;
     out.iptc = meta.iptc;
     out.xmp = meta.xmp;
@@ -198,16 +309,61 @@ fn stamp(path: &Path) -> std::io::Result<Stamp> {
     Ok((m.len(), m.modified().ok()))
 }
 
-/// Reads the whole file with one open, returning the stamp taken on the
-/// open handle before reading.
-fn read_whole(path: &Path) -> std::io::Result<(Vec<u8>, Stamp)> {
-    let mut f = File::open(path)?;
-    let m = f.metadata()?;
-    let before = (m.len(), m.modified().ok());
-    let cap = usize::try_from(m.len()).unwrap_or(0).saturating_add(1);
-    let mut buf = Vec::with_capacity(cap);
-    f.read_to_end(&mut buf)?;
-    Ok((buf, before))
+/// What one read of a file gave.
+struct Body {
+    /// Bytes read in all.
+    size: u64,
+    /// SHA-256 of every byte, when asked for.
+    sha256: Option<[u8; 32]>,
+    /// The buffer holds the whole file (else only its first
+    /// [`STREAM_HEAD`] bytes).
+    whole: bool,
+}
+
+/// Reads the open file into `buf` — whole when it is at most
+/// [`STREAM_ABOVE`] bytes (by its `fstat` size), else its head, streaming the
+/// rest through the hasher — hashing every byte when `hash` is set.
+fn read_body(file: &mut File, len: u64, hash: bool, buf: &mut Vec<u8>) -> std::io::Result<Body> {
+    buf.clear();
+    if len <= STREAM_ABOVE {
+        // +1 so read_to_end sees EOF without growing the buffer.
+        let cap = usize::try_from(len).unwrap_or(0).saturating_add(1);
+        buf.reserve(cap);
+        file.read_to_end(buf)?;
+        // A file that grew past the limit while read is still whole here;
+        // the re-stat reports it as changed.
+        return Ok(Body {
+            size: buf.len() as u64,
+            sha256: hash.then(|| Sha256::digest(&buf[..]).into()),
+            whole: true,
+        });
+    }
+    buf.reserve(STREAM_HEAD);
+    let head_len = u64::try_from(STREAM_HEAD).unwrap_or(u64::MAX);
+    file.by_ref().take(head_len).read_to_end(buf)?;
+    let mut hasher = Sha256::new();
+    if hash {
+        hasher.update(&buf[..]);
+    }
+    let mut size = buf.len() as u64;
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if hash {
+            hasher.update(&chunk[..n]);
+        }
+        size += n as u64;
+    }
+    Ok(Body {
+        size,
+        sha256: hash.then(|| hasher.finalize().into()),
+        whole: false,
+    })
 }
 
 /// Lowercase hex of a digest.

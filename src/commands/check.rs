@@ -4,14 +4,16 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::cache::{self, Cache};
 use crate::check::{Context, check_with_policy};
 use crate::commands::{Outcome, manifest_dir, stdout_error};
 use crate::error::Error;
 use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
+use crate::progress::Progress;
 use crate::report::{CheckFormat, CheckRun, ColorChoice, ManifestRun, check_reporter};
 use crate::rules::Severity;
-use crate::scan::{ScanOptions, Scanned, scan_all};
+use crate::scan::{Hooks, ScanOptions, Scanned, scan_all_with};
 use crate::walk::walk;
 
 /// Where `check` looks for manifests when none is named.
@@ -32,6 +34,8 @@ pub struct Options {
     pub policy: Option<PathBuf>,
     /// `--color`, for the human report.
     pub color: ColorChoice,
+    /// `--full`: ignore the hash cache and hash every byte.
+    pub full: bool,
 }
 
 /// Checks every manifest and prints the report.
@@ -60,6 +64,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         })
         .collect::<Result<_, _>>()?;
 
+    let mut cache = if o.full { None } else { open_cache() };
     let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
     let mut run = CheckRun {
         manifests: Vec::new(),
@@ -71,7 +76,14 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         let key = root.canonicalize().unwrap_or_else(|_| root.clone());
         if !scans.contains_key(&key) {
             let w = walk(&root)?;
-            scans.insert(key.clone(), scan_all(&w.entries, ScanOptions::default()));
+            let progress = Progress::new(w.entries.len() as u64);
+            let hooks = Hooks {
+                cache: cache.as_ref().map(|c| (c, key.as_path())),
+                progress: Some(&progress),
+            };
+            let scanned = scan_all_with(&w.entries, ScanOptions::default(), hooks);
+            progress.finish();
+            scans.insert(key.clone(), scanned);
         }
         let scanned = scans.get(&key).map_or(&[][..], Vec::as_slice);
         let name = path.display().to_string();
@@ -99,6 +111,11 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             paths,
         });
     }
+    if let Some(c) = cache.as_mut()
+        && let Err(e) = c.flush()
+    {
+        eprintln!("cutline: warning: hash cache not updated: {e}");
+    }
     check_reporter(o.format, o.color.enabled())
         .report(&run, out)
         .map_err(stdout_error)?;
@@ -107,6 +124,27 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The hash cache for this run; a cache that cannot be used is a warning on
+/// stderr and a run that hashes every byte, never an error.
+fn open_cache() -> Option<Cache> {
+    match cache::open_default() {
+        Ok(Some(c)) => {
+            if let Some(why) = &c.rebuilt {
+                eprintln!(
+                    "cutline: warning: hash cache {} was unreadable and is rebuilt ({why})",
+                    c.path().display()
+                );
+            }
+            Some(c)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            eprintln!("cutline: warning: no hash cache: {e}");
+            None
+        }
+    }
 }
 
 /// The media root of a manifest: `--root`, else its `root` key relative to

@@ -76,7 +76,7 @@ pub fn item_from(r: &Scanned) -> Item {
 
 /// `root` as written in the manifest: relative to the manifest's folder,
 /// `/`-separated, so the manifest moves with the repository.
-fn relative_root(manifest_dir: &Path, root: &Path) -> Result<String, Error> {
+pub(crate) fn relative_root(manifest_dir: &Path, root: &Path) -> Result<String, Error> {
     let canon = |p: &Path| {
         p.canonicalize().map_err(|source| Error::Root {
             path: p.to_path_buf(),

@@ -1,8 +1,13 @@
 //! The commands: each takes validated options, does its job and says how the run ended.
 
+pub mod bag;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod init;
+pub mod report;
 pub mod scan;
+pub mod sums;
 pub mod update;
 pub mod verify;
 
@@ -28,6 +33,20 @@ pub enum Command {
     Verify(verify::Options),
     /// `cutline update`.
     Update(update::Options),
+    /// `cutline bag --from DIR OUT`.
+    Bag(bag::Options),
+    /// `cutline verify --bag DIR`.
+    VerifyBag(bag::VerifyOptions),
+    /// `cutline verify --sums FILE`.
+    VerifySums(sums::VerifyOptions),
+    /// `cutline scan --sums ROOT`.
+    ScanSums(PathBuf),
+    /// `cutline report --html OUT`.
+    Report(report::Options),
+    /// `cutline export`.
+    Export(export::Options),
+    /// `cutline import`.
+    Import(import::Options),
 }
 
 /// How a command ended, as an exit code (0 clean, 1 findings at or above
@@ -65,6 +84,13 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<Outcome, Error> {
             .map_err(stdout_error),
         Command::Verify(o) => verify::run(o, out),
         Command::Update(o) => update::run(o, out),
+        Command::Bag(o) => bag::run(o, out),
+        Command::VerifyBag(o) => bag::verify(o, out),
+        Command::VerifySums(o) => sums::verify(o, out),
+        Command::ScanSums(root) => sums::write(root, out),
+        Command::Report(o) => report::run(o, out),
+        Command::Export(o) => export::run(o, out),
+        Command::Import(o) => import::run(o, out),
     }
 }
 

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
+use crate::progress::Progress;
 use crate::sanitize::for_terminal;
-use crate::scan::{ScanOptions, Scanned, scan_all};
+use crate::scan::{Hooks, ScanOptions, Scanned, scan_all_with};
 use crate::walk::walk;
 
 /// Options of `cutline scan`.
@@ -23,7 +24,13 @@ pub struct Options {
 /// Scans `root` and prints one record per file.
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let w = walk(&o.root)?;
-    let records = scan_all(&w.entries, ScanOptions { hash: !o.no_hash });
+    let progress = Progress::new(w.entries.len() as u64);
+    let hooks = Hooks {
+        cache: None,
+        progress: Some(&progress),
+    };
+    let records = scan_all_with(&w.entries, ScanOptions { hash: !o.no_hash }, hooks);
+    progress.finish();
     if o.json {
         for r in &records {
             serde_json::to_writer(&mut *out, r).map_err(|e| stdout_error(e.into()))?;

@@ -13,10 +13,11 @@ use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
 use crate::fixity::{self, Audit, Category, FileState};
 use crate::manifest::{self, Manifest};
+use crate::progress::Progress;
 use crate::report::Format;
 use crate::rules::Severity;
 use crate::sanitize::for_terminal;
-use crate::scan::{ScanOptions, Scanned, scan_all};
+use crate::scan::{Hooks, ScanOptions, Scanned, scan_all_with};
 use crate::walk::walk;
 
 /// The wire version of `verify --format json`; bumped on any incompatible change.
@@ -108,8 +109,15 @@ impl Scans {
         let key = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         if !self.0.contains_key(&key) {
             let w = walk(root)?;
-            self.0
-                .insert(key.clone(), scan_all(&w.entries, ScanOptions::default()));
+            let progress = Progress::new(w.entries.len() as u64);
+            // No cache here, by design (docs/verify.md).
+            let hooks = Hooks {
+                cache: None,
+                progress: Some(&progress),
+            };
+            let scanned = scan_all_with(&w.entries, ScanOptions::default(), hooks);
+            progress.finish();
+            self.0.insert(key.clone(), scanned);
         }
         Ok(self.0.get(&key).map_or(&[][..], Vec::as_slice))
     }

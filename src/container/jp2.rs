@@ -28,7 +28,9 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
         ));
     }
     let mut boxes = Boxes::new(bytes);
+    let mut has_codestream = false;
     for b in boxes.by_ref() {
+        has_codestream |= &b.kind == b"jp2c";
         match &b.kind {
             b"jp2h" => {
                 // I.5.3.1 ihdr: height (4), width (4), components, depth, ….
@@ -54,6 +56,11 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
     }
     if let Some(warning) = boxes.overrun {
         blocks.warn(warning);
+    }
+    // I.5: a JP2 file holds at least one codestream box; none means it was cut
+    // at a box boundary (which the overrun check cannot see).
+    if !has_codestream {
+        blocks.warn("no codestream box (jp2c): the file is cut short or holds no image");
     }
     Ok(())
 }
