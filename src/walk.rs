@@ -27,6 +27,9 @@ pub struct Skipped {
     pub rel: String,
     /// Why it was skipped.
     pub reason: String,
+    /// It could not be read (permission denied, broken link, I/O error),
+    /// as opposed to left out by design (a symlink leaving the root).
+    pub unreadable: bool,
 }
 
 /// The files under a root and the places the walk could not go.
@@ -69,6 +72,7 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
                 out.skipped.push(Skipped {
                     rel,
                     reason: err.to_string(),
+                    unreadable: true,
                 });
                 continue;
             }
@@ -86,6 +90,7 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
                     out.skipped.push(Skipped {
                         rel: relative(root, path).0,
                         reason: "symlink leads outside the root; not followed".into(),
+                        unreadable: false,
                     });
                     continue;
                 }
@@ -93,6 +98,7 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
                     out.skipped.push(Skipped {
                         rel: relative(root, path).0,
                         reason: format!("broken symlink: {err}"),
+                        unreadable: true,
                     });
                     continue;
                 }

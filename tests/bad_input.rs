@@ -803,6 +803,8 @@ fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
         stderr.contains("locked") && stderr.contains("ermission denied"),
         "{stderr}"
     );
+    // The listing ran, but it has holes: the exit code says so.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
 
     let out = run(&["check", "-m", "m.json", "--format", "json"]);
     assert_no_panic(&out, "check of unreadable files");

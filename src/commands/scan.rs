@@ -42,7 +42,17 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     for s in &w.skipped {
         eprintln!("cutline: skipped {}: {}", for_terminal(&s.rel), s.reason);
     }
-    Ok(Outcome::Clean)
+    // An inventory with holes must not pass as complete: a folder or file
+    // that could not be read makes the exit code 1 (the listing still runs).
+    let unreadable = w.skipped.iter().any(|s| s.unreadable)
+        || records
+            .iter()
+            .any(|r| matches!(r.error, Some(crate::scan::ReadError::Io(_))));
+    Ok(if unreadable {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn table(records: &[Scanned], out: &mut dyn Write) -> std::io::Result<()> {
