@@ -40,17 +40,9 @@ pub struct Options {
 
 /// Checks every manifest and prints the report.
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let paths = if o.manifests.is_empty() {
-        find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
-    } else {
-        o.manifests.clone()
-    };
-    // Load them all first: an unreadable manifest stops the run (exit 2)
-    // before any report is printed.
-    let loaded: Vec<(PathBuf, Manifest)> = paths
-        .into_iter()
-        .map(|p| manifest::load(&p).map(|m| (p, m)))
-        .collect::<Result<_, _>>()?;
+    // Every manifest is read before any work: a bad one stops the run
+    // (exit 2) before anything is printed or written.
+    let loaded = load_manifests(&o.manifests)?;
     // Policies too: a bad one stops the run before any report.
     let file_policy = o.policy.as_deref().map(Policy::from_file).transpose()?;
     let policies: Vec<Policy> = loaded
@@ -179,6 +171,20 @@ pub(crate) fn tidy(root: &Path) -> String {
     } else {
         tidied.display().to_string()
     }
+}
+
+/// The manifests named on the command line, or every `manifests/*.json`
+/// when none is, each loaded; the first that cannot be read is the error.
+pub(crate) fn load_manifests(named: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Error> {
+    let paths = if named.is_empty() {
+        find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
+    } else {
+        named.to_vec()
+    };
+    paths
+        .into_iter()
+        .map(|p| manifest::load(&p).map(|m| (p, m)).map_err(Error::from))
+        .collect()
 }
 
 /// Every `*.json` directly in `dir`, sorted.

@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::check::{Context, check_with_policy};
-use crate::commands::check::{DEFAULT_MANIFEST_DIR, find_manifests, root_of, tidy};
+use crate::commands::check::{load_manifests, root_of, tidy};
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
-use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
 use crate::rules::Severity;
 use crate::scan::{ScanOptions, Scanned, scan_all};
@@ -30,17 +29,9 @@ pub struct Options {
 /// Checks every manifest, draws the sheet and writes it. The sheet is for
 /// looking, not gating: it exits 0 whatever it shows (`check` gates).
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let paths = if o.manifests.is_empty() {
-        find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
-    } else {
-        o.manifests.clone()
-    };
-    // As in `check`: every manifest and policy is read before any work, so a
-    // bad one stops the run (exit 2) and no half sheet is written.
-    let loaded: Vec<(PathBuf, Manifest)> = paths
-        .into_iter()
-        .map(|p| manifest::load(&p).map(|m| (p, m)))
-        .collect::<Result<_, _>>()?;
+    // Every manifest is read before any work: a bad one stops the run
+    // (exit 2) before anything is printed or written.
+    let loaded = load_manifests(&o.manifests)?;
     let policies: Vec<Policy> = loaded
         .iter()
         .map(|(p, m)| Policy::for_manifest(m.policy.as_ref(), &p.display().to_string(), None))

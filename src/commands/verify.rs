@@ -8,11 +8,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::check::Finding;
-use crate::commands::check::{DEFAULT_MANIFEST_DIR, find_manifests, root_of, tidy};
+use crate::commands::check::{load_manifests, root_of, tidy};
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
 use crate::fixity::{self, Audit, Category, FileState};
-use crate::manifest::{self, Manifest};
+use crate::manifest::Manifest;
 use crate::progress::Progress;
 use crate::report::Format;
 use crate::rules::Severity;
@@ -51,16 +51,9 @@ pub struct Verified {
 
 /// Reads every byte under each manifest's root and classifies every file.
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let paths = if o.manifests.is_empty() {
-        find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
-    } else {
-        o.manifests.clone()
-    };
-    // An unreadable manifest stops the run (exit 2) before any report.
-    let loaded: Vec<(PathBuf, Manifest)> = paths
-        .into_iter()
-        .map(|p| manifest::load(&p).map(|m| (p, m)))
-        .collect::<Result<_, _>>()?;
+    // Every manifest is read before any work: a bad one stops the run
+    // (exit 2) before anything is printed or written.
+    let loaded = load_manifests(&o.manifests)?;
     let mut scans = Scans::default();
     let mut runs = Vec::new();
     for (path, m) in &loaded {
