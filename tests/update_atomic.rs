@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cutline::manifest::{self, Item, Manifest};
 use image::{ImageFormat, Rgb, RgbImage};
@@ -132,13 +132,11 @@ fn kill_loop(kills: usize) {
     let media_before = tree(&media);
 
     let path = manifests.join("story.json");
-    let (mut saw_old, mut saw_new, mut saw_temp) = (0, 0, 0);
-    let started = Instant::now();
-    for i in 0..kills {
+    // One run of `update`, killed after `delay`; says which manifest it left
+    // (true: the new one) and how many temp files the kill left behind.
+    let kill_after = |i: usize, delay: Duration| -> (bool, usize) {
         fs::write(&path, &old).unwrap();
         let mut child = update(&path).spawn().unwrap();
-        // Spread the kills from "at once" to a little past the usual end.
-        let delay = runtime.mul_f64(1.2 * i as f64 / (kills - 1) as f64);
         std::thread::sleep(delay);
         let _ = child.kill();
         child.wait().unwrap();
@@ -146,13 +144,11 @@ fn kill_loop(kills: usize) {
         let text = fs::read_to_string(&path).unwrap();
         let parsed = manifest::parse(&text, &path);
         assert!(parsed.is_ok(), "kill {i} after {delay:?}: {parsed:?}");
-        if text == old {
-            saw_old += 1;
-        } else if text == new {
-            saw_new += 1;
-        } else {
-            panic!("kill {i} after {delay:?}: the manifest is neither the old nor the new one");
-        }
+        assert!(
+            text == old || text == new,
+            "kill {i} after {delay:?}: the manifest is neither the old nor the new one"
+        );
+        let mut temps = 0;
         for entry in fs::read_dir(&manifests).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             if name == "story.json" {
@@ -162,9 +158,38 @@ fn kill_loop(kills: usize) {
                 is_documented_temp(&name, "story.json"),
                 "kill {i}: unexpected file {name}"
             );
-            saw_temp += 1;
+            temps += 1;
             fs::remove_file(manifests.join(&name)).unwrap();
         }
+        (text == new, temps)
+    };
+    let (mut saw_old, mut saw_new, mut saw_temp) = (0, 0, 0);
+    let started = Instant::now();
+    for i in 0..kills {
+        // Spread the kills from "at once" to well past the usual end (a
+        // loaded machine runs slower than the reference runs did).
+        let delay = runtime.mul_f64(2.0 * i as f64 / (kills - 1) as f64);
+        let (is_new, temps) = kill_after(i, delay);
+        if is_new {
+            saw_new += 1;
+        } else {
+            saw_old += 1;
+        }
+        saw_temp += temps;
+    }
+    // Should every kill still have landed before the rename (a very busy
+    // machine), wait longer, doubling, until one run finishes: the test
+    // must see both outcomes, whatever the load.
+    let mut delay = runtime * 4;
+    for i in kills..kills + 8 {
+        if saw_new > 0 {
+            break;
+        }
+        let (is_new, temps) = kill_after(i, delay);
+        saw_new += usize::from(is_new);
+        saw_old += usize::from(!is_new);
+        saw_temp += temps;
+        delay *= 2;
     }
     eprintln!(
         "{kills} kills over {:?} (one run: {runtime:?}): {saw_old} old, {saw_new} new, {saw_temp} temp files left by a kill",
