@@ -9,6 +9,7 @@
 pub mod bagit;
 pub mod cache;
 pub mod check;
+pub mod civil;
 pub mod cli;
 pub mod commands;
 pub mod container;
