@@ -211,9 +211,10 @@ pub fn classify(m: &Manifest, manifest_name: &str, root: &Path, scanned: &[Scann
     // 1. Items: unsafe paths and repeated entries first; the rest are safe to look up.
     let mut listed: HashMap<String, usize> = HashMap::new();
     let mut safe: Vec<usize> = Vec::new();
+    let mut resolver = manifest::Resolver::new(root);
     for (i, item) in m.items.iter().enumerate() {
         // `resolve` checks the spelling first, then every link on the way.
-        if let Err(why) = manifest::resolve(root, &item.path) {
+        if let Err(why) = resolver.resolve(&item.path) {
             a.absent(i, Category::UnsafePath, Code::M004, None);
             a.finding(
                 Code::M004,
@@ -673,6 +674,7 @@ mod tests {
             error: None,
             changed_while_read: false,
             iptc_stale: None,
+            has_iptc: false,
         }
     }
 

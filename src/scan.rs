@@ -1,7 +1,8 @@
 //! Reads each file once: sniffs its format, hashes every byte, finds and reads its metadata, in parallel.
 
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -13,6 +14,7 @@ use crate::cache::{Cache, FileId, Hashes};
 use crate::container::{self, ContainerError};
 use crate::format::{self, Format};
 use crate::imagehash;
+use crate::manifest::Manifest;
 use crate::metadata::fields::{Fields, Source, Warning};
 use crate::metadata::{self, Conflict, Effective};
 use crate::progress::Progress;
@@ -23,11 +25,80 @@ use crate::walk::Entry;
 pub struct ScanOptions {
     /// Compute `sha256` and `image_sha256` (off for `scan --no-hash`).
     pub hash: bool,
+    /// Walk the container and read its metadata (off for `verify`: fixity
+    /// needs the bytes' hashes and the format, nothing else).
+    pub metadata: bool,
+    /// Keep every source's fields (`exif`, `iptc`, `xmp`, `sidecar`, `png`)
+    /// in the record; off for `check`, whose rules read only the reconciled
+    /// values, so a 100k-item run does not hold 100k tag maps.
+    pub keep_fields: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { hash: true }
+        ScanOptions {
+            hash: true,
+            metadata: true,
+            keep_fields: true,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// What `verify` needs: every byte hashed, the format sniffed, no metadata.
+    pub const FIXITY: ScanOptions = ScanOptions {
+        hash: true,
+        metadata: false,
+        keep_fields: false,
+    };
+    /// What `check` needs: hashes and the reconciled metadata, not the
+    /// per-source tag maps.
+    pub const CHECK: ScanOptions = ScanOptions {
+        hash: true,
+        metadata: true,
+        keep_fields: false,
+    };
+}
+
+/// The hashes manifests already record, by item path as written: a file
+/// whose fresh `sha256` equals the recorded one has the same bytes, so its
+/// image-data hash is the recorded `image_sha256` and is not computed again.
+/// Every byte is still read and hashed; only the second pass over the image
+/// data is saved.
+#[derive(Debug, Default)]
+pub struct Recorded<'a>(HashMap<&'a str, Option<(&'a str, &'a str)>>);
+
+impl<'a> Recorded<'a> {
+    /// The `sha256` / `image_sha256` pairs of every item of `manifests`. A
+    /// path two manifests record differently is left out (computed).
+    pub fn of<'m: 'a>(manifests: impl IntoIterator<Item = &'m Manifest>) -> Self {
+        let mut map: HashMap<&'a str, Option<(&'a str, &'a str)>> = HashMap::new();
+        for m in manifests {
+            for item in &m.items {
+                let pair = item.sha256.as_deref().zip(item.image_sha256.as_deref());
+                map.entry(item.path.as_str())
+                    .and_modify(|seen| {
+                        if *seen != pair {
+                            *seen = None;
+                        }
+                    })
+                    .or_insert(pair);
+            }
+        }
+        Recorded(map)
+    }
+
+    /// True when a `sha256` and `image_sha256` are recorded for `path`.
+    fn has(&self, path: &str) -> bool {
+        matches!(self.0.get(path), Some(Some(_)))
+    }
+
+    /// The recorded image hash of `path` when its recorded `sha256` is `sha256`.
+    fn image_hash(&self, path: &str, sha256: &str) -> Option<&'a str> {
+        match self.0.get(path) {
+            Some(Some((sha, img))) if sha.eq_ignore_ascii_case(sha256) => Some(img),
+            _ => None,
+        }
     }
 }
 
@@ -92,6 +163,9 @@ pub struct Scanned {
     /// The IPTC digest shows IIM edited after XMP.
     #[serde(skip)]
     pub iptc_stale: Option<bool>,
+    /// The file holds IPTC-IIM datasets (kept when `iptc` itself is not).
+    #[serde(skip)]
+    pub has_iptc: bool,
 }
 
 fn as_strings<S: Serializer>(w: &[Warning], s: S) -> Result<S::Ok, S::Error> {
@@ -126,6 +200,7 @@ impl Scanned {
             error: None,
             changed_while_read: false,
             iptc_stale: None,
+            has_iptc: false,
         }
     }
 
@@ -145,6 +220,11 @@ pub const STREAM_ABOVE: u64 = 64 << 20;
 pub const STREAM_HEAD: usize = 16 << 20;
 /// The read size of a streamed file's tail.
 const CHUNK: usize = 1 << 20;
+/// The piece of a whole file read and hashed at a time: small enough to
+/// stay in the CPU's L2 cache between the kernel's copy and SHA-256.
+const HASH_PIECE: u64 = 128 << 10;
+/// [`HASH_PIECE`] as a length.
+const HASH_PIECE_BYTES: usize = 128 << 10;
 /// A reading thread keeps its buffer for the next file when it is at most
 /// this large; a larger one is freed, so two cores never pin 2 × 64 MiB.
 const KEEP_BUFFER: usize = 8 << 20;
@@ -157,6 +237,8 @@ pub struct Hooks<'a> {
     pub cache: Option<(&'a Cache, &'a Path)>,
     /// Counts files and bytes as they are done.
     pub progress: Option<&'a Progress>,
+    /// Hashes the manifests record, to skip recomputing known image hashes.
+    pub recorded: Option<&'a Recorded<'a>>,
 }
 
 /// Scans every entry in parallel; the result keeps the entries' order.
@@ -225,31 +307,70 @@ fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
         _ => None,
     };
     let cached = cache.as_ref().and_then(|(c, id)| c.get(id));
-    let body = match read_body(&mut file, meta.len(), opts.hash && cached.is_none(), buf) {
+    let hash = opts.hash && cached.is_none();
+    let recorded = hooks.recorded.filter(|r| r.has(&entry.rel));
+    // Fixity of a file the manifest records needs its bytes hashed and its
+    // format, not the bytes kept: only the head is held and the rest streams
+    // through one cache-hot piece (the copy into a cold 1 MiB buffer cost as
+    // much as SHA-256 itself). Only when the hash then differs is the whole
+    // file read again, from the same handle, for its image-data hash.
+    let lean = hash && !opts.metadata && meta.len() > HASH_PIECE && recorded.is_some();
+    let first = if lean {
+        stream(&mut file, HASH_PIECE_BYTES, HASH_PIECE_BYTES, true, buf)
+    } else {
+        read_body(&mut file, meta.len(), hash, buf)
+    };
+    let mut body = match first {
         Ok(b) => b,
         Err(e) => {
             out.error = Some(ReadError::Io(e));
             return out;
         }
     };
+    let mut reread_differs = false;
+    if let (true, Some(r), Some(d)) = (lean, recorded, body.sha256)
+        && meta.len() <= STREAM_ABOVE
+        && r.image_hash(&entry.rel, &hex(&d)).is_none()
+    {
+        let again = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| read_body(&mut file, meta.len(), true, buf));
+        match again {
+            Ok(b) => {
+                reread_differs = b.sha256 != body.sha256;
+                body = b;
+            }
+            Err(e) => {
+                out.error = Some(ReadError::Io(e));
+                return out;
+            }
+        }
+    }
     drop(file);
     out.size = body.size;
     // DESIGN.md §1: re-stat after hashing; a file that moved while it was
     // read must never pass with a hash of half its bytes.
-    out.changed_while_read = match stamp(&entry.abs) {
-        Ok(after) => after != before || after.0 != out.size,
-        Err(_) => true,
-    };
+    out.changed_while_read = reread_differs
+        || match stamp(&entry.abs) {
+            Ok(after) => after != before || after.0 != out.size,
+            Err(_) => true,
+        };
     let bytes: &[u8] = buf;
     let format = format::sniff(bytes);
     if let Some(h) = &cached {
         out.sha256 = Some(h.sha256.clone());
         out.image_sha256.clone_from(&h.image_sha256);
     } else if let Some(d) = body.sha256 {
-        out.sha256 = Some(hex(&d));
-        if let (Some(f), true) = (format, body.whole) {
-            out.image_sha256 = imagehash::image_sha256(f, bytes).hex();
-        }
+        let sha256 = hex(&d);
+        let known = hooks
+            .recorded
+            .and_then(|r| r.image_hash(&entry.rel, &sha256));
+        out.image_sha256 = match (known, format, body.whole) {
+            (Some(img), _, _) => Some(img.to_ascii_lowercase()),
+            (None, Some(f), true) => imagehash::image_sha256(f, bytes).hex(),
+            _ => None,
+        };
+        out.sha256 = Some(sha256);
         if let (Some((c, id)), Some(sha256), false) = (&cache, &out.sha256, out.changed_while_read)
         {
             let h = Hashes {
@@ -264,6 +385,9 @@ fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
         return out;
     };
     out.format = Some(format);
+    if !opts.metadata {
+        return out;
+    }
     let blocks = match (container::read_blocks(format, bytes), body.whole) {
         (Ok(b), _) => b,
         (Err(e), true) => {
@@ -292,7 +416,11 @@ fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
     out.effective = effective;
     out.conflicts = conflicts;
     out.iptc_stale = meta.iptc_stale;
+    out.has_iptc = !meta.iptc.is_empty();
     out.warnings.extend(meta.warnings);
+    if !opts.keep_fields {
+        return out;
+    }
     out.exif = meta.exif;
     out.iptc = meta.iptc;
     out.xmp = meta.xmp;
@@ -326,38 +454,66 @@ struct Body {
 fn read_body(file: &mut File, len: u64, hash: bool, buf: &mut Vec<u8>) -> std::io::Result<Body> {
     buf.clear();
     if len <= STREAM_ABOVE {
-        // +1 so read_to_end sees EOF without growing the buffer.
+        // +1 so the last read sees EOF without growing the buffer.
         let cap = usize::try_from(len).unwrap_or(0).saturating_add(1);
         buf.reserve(cap);
-        file.read_to_end(buf)?;
+        // Read and hash in cache-sized pieces: each piece is hashed while
+        // the kernel's copy of it is still in the CPU cache, instead of
+        // reading the whole file and then streaming it from memory again.
+        let mut hasher = hash.then(Sha256::new);
+        loop {
+            let start = buf.len();
+            let n = file.by_ref().take(HASH_PIECE).read_to_end(buf)?;
+            if let (Some(h), Some(piece)) = (hasher.as_mut(), buf.get(start..)) {
+                h.update(piece);
+            }
+            if n == 0 {
+                break;
+            }
+        }
         // A file that grew past the limit while read is still whole here;
         // the re-stat reports it as changed.
         return Ok(Body {
             size: buf.len() as u64,
-            sha256: hash.then(|| Sha256::digest(&buf[..]).into()),
+            sha256: hasher.map(|h| h.finalize().into()),
             whole: true,
         });
     }
-    buf.reserve(STREAM_HEAD);
-    let head_len = u64::try_from(STREAM_HEAD).unwrap_or(u64::MAX);
-    file.by_ref().take(head_len).read_to_end(buf)?;
+    stream(file, STREAM_HEAD, CHUNK, hash, buf)
+}
+
+/// Reads the open file keeping only its first `head` bytes in `buf`,
+/// passing the rest through SHA-256 in `piece`-sized reads into one region
+/// after the head that is reused, so it stays in the CPU cache.
+fn stream(
+    file: &mut File,
+    head: usize,
+    piece: usize,
+    hash: bool,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Body> {
+    buf.clear();
+    buf.reserve(head.saturating_add(piece));
+    file.by_ref()
+        .take(u64::try_from(head).unwrap_or(u64::MAX))
+        .read_to_end(buf)?;
     let mut hasher = Sha256::new();
     if hash {
         hasher.update(&buf[..]);
     }
     let mut size = buf.len() as u64;
-    let mut chunk = vec![0u8; CHUNK];
+    let kept = buf.len();
+    let piece = u64::try_from(piece).unwrap_or(u64::MAX);
     loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if hash {
-            hasher.update(&chunk[..n]);
+        let n = file.by_ref().take(piece).read_to_end(buf)?;
+        if n == 0 {
+            break;
+        }
+        if let (true, Some(p)) = (hash, buf.get(kept..)) {
+            hasher.update(p);
         }
         size += n as u64;
+        buf.truncate(kept);
     }
     Ok(Body {
         size,

@@ -177,7 +177,7 @@ fn scan_fills_the_cache_and_reads_it_back() {
         ScanOptions::default(),
         Hooks {
             cache: Some((&c, &canonical)),
-            progress: None,
+            ..Hooks::default()
         },
     );
     assert_eq!(c.flush().unwrap(), 2);
@@ -187,7 +187,7 @@ fn scan_fills_the_cache_and_reads_it_back() {
         ScanOptions::default(),
         Hooks {
             cache: Some((&c, &canonical)),
-            progress: None,
+            ..Hooks::default()
         },
     );
     for (a, b) in first.iter().zip(&again) {

@@ -429,3 +429,83 @@ fn names_differing_only_by_case_or_normalization_are_flagged() {
     let m = manifest::load(&s.manifest).unwrap();
     assert_eq!(m.items.len(), 3);
 }
+
+/// A JPEG of noise pixels, far over the size from which `verify` streams a
+/// recorded file through SHA-256 without keeping it (`scan::HASH_PIECE`).
+fn large_jpeg(seed: u32, caption: &str) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    let img = RgbImage::from_fn(480, 480, |_, _| {
+        // xorshift32: noise does not compress, so the file stays large.
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        Rgb([a, b, c])
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Jpeg)
+        .expect("test setup");
+    let tagged = embed::jpeg_with(&out.into_inner(), &meta(caption, "Jane Doe/Northern Wire"))
+        .expect("test setup");
+    assert!(
+        tagged.len() > 200_000,
+        "large enough: {} bytes",
+        tagged.len()
+    );
+    tagged
+}
+
+#[test]
+fn large_files_are_told_apart_the_same_when_only_their_hash_is_streamed() {
+    let s = story(&[
+        ("same.jpg", large_jpeg(1, "Boats leave the harbor at dawn.")),
+        ("recaptioned.jpg", large_jpeg(2, "A fisherman mends nets.")),
+        ("repainted.jpg", large_jpeg(3, "Gulls over the pier.")),
+        ("copied.jpg", large_jpeg(4, "The harbor master's office.")),
+    ]);
+    let (outcome, _) = verify(&s.manifest, Format::Json);
+    assert_eq!(outcome, Outcome::Clean);
+
+    let media = &s.media;
+    fs::write(
+        media.join("recaptioned.jpg"),
+        large_jpeg(2, "A fisherman mends nets in Ullapool, Scotland."),
+    )
+    .unwrap();
+    fs::write(
+        media.join("repainted.jpg"),
+        large_jpeg(33, "Gulls over the pier."),
+    )
+    .unwrap();
+    fs::copy(media.join("copied.jpg"), media.join("copied-again.jpg")).unwrap();
+
+    let (outcome, doc) = verify_json(&s.manifest);
+    assert_eq!(outcome, Outcome::Findings, "H003 is an error");
+    assert_eq!(
+        categories(&doc),
+        map(&[
+            ("copied-again.jpg", "duplicate"),
+            ("copied.jpg", "unchanged"),
+            ("recaptioned.jpg", "metadata-only"),
+            ("repainted.jpg", "image-changed"),
+            ("same.jpg", "unchanged"),
+        ])
+    );
+
+    // `update` records the new hashes: the streamed pass must not leave the
+    // old image hash behind for the files that changed.
+    let (outcome, _) = update(&s.manifest, false);
+    assert_eq!(outcome, Outcome::Clean);
+    let (outcome, doc) = verify_json(&s.manifest);
+    assert_eq!(outcome, Outcome::Clean, "{doc:#}");
+    let m = manifest::load(&s.manifest).unwrap();
+    let fresh = cutline::scan::scan_all(
+        &cutline::walk::walk(media).unwrap().entries,
+        cutline::scan::ScanOptions::default(),
+    );
+    for item in &m.items {
+        let rec = fresh.iter().find(|r| r.path == item.path).unwrap();
+        assert_eq!(item.sha256, rec.sha256, "{}", item.path);
+        assert_eq!(item.image_sha256, rec.image_sha256, "{}", item.path);
+    }
+}

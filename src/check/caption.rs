@@ -70,7 +70,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         );
     }
     // Only where the file carries IIM (see R008).
-    if caption.len() > IIM_CAPTION_LIMIT && j.record.is_some_and(|r| !r.iptc.is_empty()) {
+    if caption.len() > IIM_CAPTION_LIMIT && j.record.is_some_and(|r| r.has_iptc) {
         sink.add(
             sink.build(
                 Code::C005,

@@ -124,7 +124,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     }
     // Only where the file carries IIM: there an IPTC-only reader sees the
     // credit cut; a file without IIM has nothing to cut.
-    if line.len() > IIM_CREDIT_LIMIT && j.record.is_some_and(|r| !r.iptc.is_empty()) {
+    if line.len() > IIM_CREDIT_LIMIT && j.record.is_some_and(|r| r.has_iptc) {
         sink.add(
             sink.build(
                 Code::R008,

@@ -13,7 +13,7 @@ use crate::policy::Policy;
 use crate::progress::Progress;
 use crate::report::{CheckFormat, CheckRun, ColorChoice, ManifestRun, check_reporter};
 use crate::rules::Severity;
-use crate::scan::{Hooks, ScanOptions, Scanned, scan_all_with};
+use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
 use crate::walk::walk;
 
 /// Where `check` looks for manifests when none is named.
@@ -57,6 +57,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         .collect::<Result<_, _>>()?;
 
     let mut cache = if o.full { None } else { open_cache() };
+    let recorded = Recorded::of(loaded.iter().map(|(_, m)| m));
     let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
     let mut run = CheckRun {
         manifests: Vec::new(),
@@ -72,8 +73,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             let hooks = Hooks {
                 cache: cache.as_ref().map(|c| (c, key.as_path())),
                 progress: Some(&progress),
+                recorded: Some(&recorded),
             };
-            let scanned = scan_all_with(&w.entries, ScanOptions::default(), hooks);
+            let scanned = scan_all_with(&w.entries, ScanOptions::CHECK, hooks);
             progress.finish();
             scans.insert(key.clone(), scanned);
         }

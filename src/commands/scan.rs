@@ -28,8 +28,16 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let hooks = Hooks {
         cache: None,
         progress: Some(&progress),
+        recorded: None,
     };
-    let records = scan_all_with(&w.entries, ScanOptions { hash: !o.no_hash }, hooks);
+    let records = scan_all_with(
+        &w.entries,
+        ScanOptions {
+            hash: !o.no_hash,
+            ..ScanOptions::default()
+        },
+        hooks,
+    );
     progress.finish();
     if o.json {
         for r in &records {

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::fixity::{self, Audit, Category};
 use crate::manifest::{self, Item, Manifest};
 use crate::sanitize::for_terminal;
-use crate::scan::Scanned;
+use crate::scan::{ScanOptions, Scanned};
 
 /// Options of `cutline update`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,8 @@ impl Change {
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let m = manifest::load(&o.manifest)?;
     let root = root_of(&o.manifest, &m, o.root.as_deref());
-    let mut scans = Scans::default();
+    // New files become items pre-filled from their metadata (init's item_from).
+    let mut scans = Scans::new(ScanOptions::CHECK, [&m]);
     let scanned = scans.get(&root)?;
     let audit = fixity::classify(&m, &o.manifest.display().to_string(), &root, scanned);
     let (updated, changes) = plan(&m, &audit, scanned, o.prune);

@@ -17,7 +17,7 @@ use crate::progress::Progress;
 use crate::report::Format;
 use crate::rules::Severity;
 use crate::sanitize::for_terminal;
-use crate::scan::{Hooks, ScanOptions, Scanned, scan_all_with};
+use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
 use crate::walk::walk;
 
 /// The wire version of `verify --format json`; bumped on any incompatible change.
@@ -54,7 +54,8 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     // Every manifest is read before any work: a bad one stops the run
     // (exit 2) before anything is printed or written.
     let loaded = load_manifests(&o.manifests)?;
-    let mut scans = Scans::default();
+    // Fixity reads every byte and nothing else: no metadata walk.
+    let mut scans = Scans::new(ScanOptions::FIXITY, loaded.iter().map(|(_, m)| m));
     let mut runs = Vec::new();
     for (path, m) in &loaded {
         let root = root_of(path, m, o.root.as_deref());
@@ -93,26 +94,43 @@ pub fn verify_one(path: &Path, m: &Manifest, root: &Path, scanned: &[Scanned]) -
 
 /// Walks and reads each media root once, however many manifests share it.
 /// Never a cache across runs: every byte is read on every run.
-#[derive(Default)]
-pub(crate) struct Scans(HashMap<PathBuf, Vec<Scanned>>);
+pub(crate) struct Scans<'m> {
+    options: ScanOptions,
+    recorded: Recorded<'m>,
+    done: HashMap<PathBuf, Vec<Scanned>>,
+}
 
-impl Scans {
+impl<'m> Scans<'m> {
+    /// Reads with `options`; the hashes `manifests` record spare the
+    /// image-data hash of files whose bytes are unchanged.
+    pub(crate) fn new(
+        options: ScanOptions,
+        manifests: impl IntoIterator<Item = &'m Manifest>,
+    ) -> Self {
+        Scans {
+            options,
+            recorded: Recorded::of(manifests),
+            done: HashMap::new(),
+        }
+    }
+
     /// The fresh read of every file under `root`.
     pub(crate) fn get(&mut self, root: &Path) -> Result<&[Scanned], Error> {
         let key = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !self.0.contains_key(&key) {
+        if !self.done.contains_key(&key) {
             let w = walk(root)?;
             let progress = Progress::new(w.entries.len() as u64);
             // No cache here, by design (docs/verify.md).
             let hooks = Hooks {
                 cache: None,
                 progress: Some(&progress),
+                recorded: Some(&self.recorded),
             };
-            let scanned = scan_all_with(&w.entries, ScanOptions::default(), hooks);
+            let scanned = scan_all_with(&w.entries, self.options, hooks);
             progress.finish();
-            self.0.insert(key.clone(), scanned);
+            self.done.insert(key.clone(), scanned);
         }
-        Ok(self.0.get(&key).map_or(&[][..], Vec::as_slice))
+        Ok(self.done.get(&key).map_or(&[][..], Vec::as_slice))
     }
 }
 
