@@ -75,9 +75,12 @@ pub fn parse(text: &str, origin: &Path) -> Result<Manifest, ManifestError> {
         bytes: text.as_bytes(),
         text,
         pos: 0,
+        items: None,
     };
     let root = parser.document().map_err(fail)?;
-    Convert { text }.manifest(root).map_err(fail)
+    Convert { text }
+        .manifest(root, parser.items.take())
+        .map_err(fail)
 }
 
 fn invalid(
@@ -168,6 +171,9 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The top-level `items`, converted one by one as they are parsed, so
+    /// a 100k-item manifest never exists as a whole JSON tree in memory.
+    items: Option<Vec<Item>>,
 }
 
 impl Parser<'_> {
@@ -251,7 +257,11 @@ impl Parser<'_> {
                 Some(_) => return Err(syntax(self.pos, Syntax::ExpectedColon)),
             }
             self.skip_ws();
-            let value = self.value(depth)?;
+            let value = if depth == 1 && key == "items" && self.peek() == Some(b'[') {
+                self.items(depth)?
+            } else {
+                self.value(depth)?
+            };
             members.push(Member { key, at, value });
             self.skip_ws();
             match self.peek() {
@@ -292,6 +302,48 @@ impl Parser<'_> {
                 Some(_) => return Err(syntax(self.pos, Syntax::ExpectedCommaOrBracket)),
             }
         }
+    }
+
+    /// The top-level `items` array, each element turned into an [`Item`] as
+    /// soon as it is parsed (into [`Parser::items`]); the tree keeps an empty
+    /// array in its place.
+    fn items(&mut self, depth: usize) -> Result<Node, Fail> {
+        let at = self.pos;
+        let depth = self.enter(depth)?;
+        self.pos += 1; // '['
+        let convert = Convert { text: self.text };
+        let (root, key) = (Ptr::Root, "items");
+        let ptr = Ptr::Key(&root, key);
+        let mut list = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                self.skip_ws();
+                if self.peek() == Some(b']') && !list.is_empty() {
+                    return Err(syntax(self.pos, Syntax::TrailingComma));
+                }
+                let node = self.value(depth)?;
+                let i = list.len();
+                list.push(convert.item(node, &Ptr::Index(&ptr, i))?);
+                self.skip_ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    None => return Err(syntax(self.pos, Syntax::UnexpectedEnd)),
+                    Some(_) => return Err(syntax(self.pos, Syntax::ExpectedCommaOrBracket)),
+                }
+            }
+        }
+        self.items = Some(list);
+        Ok(Node {
+            at,
+            kind: Kind::Array(Vec::new()),
+        })
     }
 
     /// A string starting at the opening quote.
@@ -515,7 +567,8 @@ impl Convert<'_> {
         Ok(())
     }
 
-    fn manifest(&self, root: Node) -> Result<Manifest, Fail> {
+    /// `parsed`: the items already converted while parsing, if any.
+    fn manifest(&self, root: Node, mut parsed: Option<Vec<Item>>) -> Result<Manifest, Fail> {
         let ptr = Ptr::Root;
         let Kind::Object(members) = root.kind else {
             return Err(self.wrong_type(&root, &ptr, "an object (a cutline manifest)"));
@@ -556,6 +609,10 @@ impl Convert<'_> {
                     let Kind::Array(nodes) = m.value.kind else {
                         return Err(self.wrong_type(&m.value, &mptr, "an array of items"));
                     };
+                    if let Some(list) = parsed.take() {
+                        items = Some(list);
+                        continue;
+                    }
                     let mut list = Vec::with_capacity(nodes.len());
                     for (i, node) in nodes.into_iter().enumerate() {
                         list.push(self.item(node, &Ptr::Index(&mptr, i))?);
