@@ -10,6 +10,7 @@ mod metadata;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::manifest::{Item, Manifest, path_key};
@@ -144,13 +145,26 @@ pub fn check_with_policy(ctx: &Context<'_>, policy: &Policy) -> Vec<Finding> {
         })
         .collect();
     files::check_presence(ctx, &joined, &mut sink);
-    for j in &joined {
-        integrity::check_item(j, &mut sink);
-        metadata::check_item(j, &mut sink);
-        caption::check_item(j, &mut sink);
-        credit::check_item(j, &mut sink);
-        fields::check_item(j, &mut sink);
-    }
+    // The per-item rules read one item and its file each: they run on every
+    // core (they were a quarter of a 20k-item `check`, run serially).
+    let per_item: Vec<Vec<Finding>> = joined
+        .par_iter()
+        .with_min_len(64)
+        .map(|j| {
+            let mut own = Sink {
+                manifest: sink.manifest.clone(),
+                findings: Vec::new(),
+                policy,
+            };
+            integrity::check_item(j, &mut own);
+            metadata::check_item(j, &mut own);
+            caption::check_item(j, &mut own);
+            credit::check_item(j, &mut own);
+            fields::check_item(j, &mut own);
+            own.findings
+        })
+        .collect();
+    sink.findings.extend(per_item.into_iter().flatten());
     caption::check_duplicates(&joined, &mut sink);
 
     let mut findings = policy.apply_severity(sink.findings);
