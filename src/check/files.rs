@@ -13,6 +13,7 @@ use crate::rules::Code;
 pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Item> {
     let mut seen: HashMap<String, &str> = HashMap::new();
     let mut safe = Vec::new();
+    let mut resolver = manifest::Resolver::new(&ctx.root);
     for item in &ctx.manifest.items {
         if sink.policy.is_ignored(&item.path) {
             continue; // the policy's `ignore`: not checked at all
@@ -20,7 +21,7 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
         // Syntax first, so a hostile path never reaches the file system;
         // then symlinks on the way (DESIGN.md §3).
         let unsafe_why = manifest::check_path(&item.path)
-            .and_then(|()| manifest::resolve(&ctx.root, &item.path).map(|_| ()))
+            .and_then(|()| resolver.resolve(&item.path).map(|_| ()))
             .err();
         if let Some(why) = unsafe_why {
             sink.add(
