@@ -25,8 +25,9 @@ const HASHES: TableDefinition<'_, &[u8], &[u8]> = TableDefinition::new("hashes")
 /// One row, `format`, naming the layout of [`HASHES`]; a store without it (or
 /// with another value) is foreign and rebuilt.
 const META: TableDefinition<'_, &str, &str> = TableDefinition::new("meta");
-/// This layout's tag.
-pub const FORMAT: &str = "cutline-hash-cache-1";
+/// This layout's tag (2: a value may carry the record `check` reads, see
+/// [`Hashes::record`]; a store of layout 1 is rebuilt).
+pub const FORMAT: &str = "cutline-hash-cache-2";
 /// The file name inside the cache folder.
 pub const FILE_NAME: &str = "hashes.redb";
 
@@ -99,18 +100,23 @@ impl FileId {
     }
 }
 
-/// The two hashes a cache entry holds.
+/// What a cache entry holds: the two hashes, and possibly what `check`
+/// reads of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hashes {
     /// SHA-256 of every byte, 64 lowercase hex digits.
     pub sha256: String,
     /// The image-data hash, when the format has one.
     pub image_sha256: Option<String>,
+    /// The file's record as `check` reads it ([`crate::scan_record`]),
+    /// opaque here; empty when not stored.
+    pub record: Vec<u8>,
 }
 
-/// Value layout: 32 digest bytes, then 0 (no image hash) or 1 and 32 bytes.
+/// Value layout: 32 digest bytes, then 0 (no image hash) or 1 and 32 bytes,
+/// then the record bytes to the end.
 fn encode(h: &Hashes) -> Option<Vec<u8>> {
-    let mut v = Vec::with_capacity(65);
+    let mut v = Vec::with_capacity(65 + h.record.len());
     v.extend_from_slice(&unhex(&h.sha256)?);
     match &h.image_sha256 {
         None => v.push(0),
@@ -119,6 +125,7 @@ fn encode(h: &Hashes) -> Option<Vec<u8>> {
             v.extend_from_slice(&unhex(i)?);
         }
     }
+    v.extend_from_slice(&h.record);
     Some(v)
 }
 
@@ -126,14 +133,18 @@ fn encode(h: &Hashes) -> Option<Vec<u8>> {
 /// miss, not a verdict).
 fn decode(v: &[u8]) -> Option<Hashes> {
     let (sha, rest) = (v.get(..32)?, v.get(32..)?);
-    let image_sha256 = match rest {
-        [0] => None,
-        [1, img @ ..] if img.len() == 32 => Some(crate::scan::hex(img)),
+    let (image_sha256, record) = match rest {
+        [0, record @ ..] => (None, record),
+        [1, more @ ..] if more.len() >= 32 => {
+            let (img, record) = more.split_at(32);
+            (Some(crate::scan::hex(img)), record)
+        }
         _ => return None,
     };
     Some(Hashes {
         sha256: crate::scan::hex(sha),
         image_sha256,
+        record: record.to_vec(),
     })
 }
 
@@ -408,19 +419,29 @@ mod tests {
         let h = Hashes {
             sha256: "ab".repeat(32),
             image_sha256: Some("0f".repeat(32)),
+            record: Vec::new(),
         };
         assert_eq!(decode(&encode(&h).unwrap()), Some(h));
         let n = Hashes {
             sha256: "00".repeat(32),
             image_sha256: None,
+            record: b"{}".to_vec(),
         };
         assert_eq!(decode(&encode(&n).unwrap()), Some(n));
+        let r = Hashes {
+            sha256: "11".repeat(32),
+            image_sha256: Some("22".repeat(32)),
+            record: b"record".to_vec(),
+        };
+        assert_eq!(decode(&encode(&r).unwrap()), Some(r));
         assert_eq!(decode(&[0; 33][..32]), None);
         assert_eq!(decode(&[7; 34]), None);
+        assert_eq!(decode(&[[3; 32].as_slice(), &[1; 20]].concat()), None);
         assert!(
             encode(&Hashes {
                 sha256: "xyz".into(),
-                image_sha256: None
+                image_sha256: None,
+                record: Vec::new(),
             })
             .is_none()
         );

@@ -27,6 +27,7 @@ pub mod report;
 pub mod rules;
 pub mod sanitize;
 pub mod scan;
+pub mod scan_record;
 pub mod sheet;
 pub mod sums;
 pub mod textnorm;

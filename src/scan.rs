@@ -18,6 +18,7 @@ use crate::manifest::Manifest;
 use crate::metadata::fields::{Fields, Source, Warning};
 use crate::metadata::{self, Conflict, Effective};
 use crate::progress::Progress;
+use crate::scan_record;
 use crate::walk::Entry;
 
 /// What to compute for each file.
@@ -180,7 +181,7 @@ fn error_string<S: Serializer>(e: &Option<ReadError>, s: S) -> Result<S::Ok, S::
 }
 
 impl Scanned {
-    fn empty(path: String) -> Self {
+    pub(crate) fn empty(path: String) -> Self {
         Scanned {
             path,
             format: None,
@@ -291,6 +292,80 @@ pub fn scan_file_with(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>) -> Sca
 }
 
 fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u8>) -> Scanned {
+    if let Some(s) = from_cached_record(entry, opts, hooks) {
+        return s;
+    }
+    let (out, store) = read_file(entry, opts, hooks, buf);
+    if let (Some((c, _)), Some(store)) = (hooks.cache, store) {
+        // What check reads is stored beside the hashes, unless a sidecar
+        // (whose changes the key does not see) contributed to it.
+        let record = if opts.metadata && entry.sidecar.is_none() {
+            scan_record::encode(&out, store.whole).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        if let Some(sha256) = &out.sha256
+            && !out.changed_while_read
+        {
+            let h = Hashes {
+                sha256: sha256.clone(),
+                image_sha256: out.image_sha256.clone(),
+                record,
+            };
+            c.put(&store.id, &h, SystemTime::now());
+        }
+    }
+    out
+}
+
+/// A file whose cache entry (same path, device, inode, size and times) holds
+/// the record `check` reads: built from the cache after one `stat`, without
+/// opening the file. Only for runs that want no per-source tag maps, and
+/// never for a file with a sidecar (the key does not cover the sidecar).
+fn from_cached_record(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>) -> Option<Scanned> {
+    let (c, root) = hooks.cache?;
+    if !opts.hash || !opts.metadata || opts.keep_fields || entry.sidecar.is_some() {
+        return None;
+    }
+    let meta = std::fs::metadata(&entry.abs).ok()?;
+    let id = FileId::new(root.join(&entry.rel), &meta)?;
+    let h = c.get(&id)?;
+    scan_record::decode(
+        &h.record,
+        entry.rel.clone(),
+        meta.len(),
+        h.sha256,
+        h.image_sha256,
+    )
+}
+
+/// A cache entry to write once the file is read.
+struct Store {
+    id: FileId,
+    /// The whole file was read (a record of a part is not stored).
+    whole: bool,
+}
+
+/// Opens and reads the file once; also says whether its cache entry should
+/// be written (fresh hashes, or hashes from the cache but no record yet).
+fn read_file(
+    entry: &Entry,
+    opts: ScanOptions,
+    hooks: Hooks<'_>,
+    buf: &mut Vec<u8>,
+) -> (Scanned, Option<Store>) {
+    let mut store = None;
+    let out = read_into(entry, opts, hooks, buf, &mut store);
+    (out, store)
+}
+
+fn read_into(
+    entry: &Entry,
+    opts: ScanOptions,
+    hooks: Hooks<'_>,
+    buf: &mut Vec<u8>,
+    store: &mut Option<Store>,
+) -> Scanned {
     let mut out = Scanned::empty(entry.rel.clone());
     let opened = File::open(&entry.abs).and_then(|f| f.metadata().map(|m| (f, m)));
     let (mut file, meta) = match opened {
@@ -371,13 +446,17 @@ fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
             _ => None,
         };
         out.sha256 = Some(sha256);
-        if let (Some((c, id)), Some(sha256), false) = (&cache, &out.sha256, out.changed_while_read)
-        {
-            let h = Hashes {
-                sha256: sha256.clone(),
-                image_sha256: out.image_sha256.clone(),
-            };
-            c.put(id, &h, SystemTime::now());
+    }
+    if let Some((_, id)) = cache {
+        // A hit that still came here had no usable record (none yet, or one
+        // of another reader): write the entry again with this reading.
+        let refresh =
+            cached.is_none() || (opts.metadata && !opts.keep_fields && entry.sidecar.is_none());
+        if refresh {
+            *store = Some(Store {
+                id,
+                whole: body.whole,
+            });
         }
     }
     let Some(format) = format else {

@@ -68,6 +68,7 @@ impl Fixture {
         let wrong = Hashes {
             sha256: "00".repeat(32),
             image_sha256: None,
+            record: Vec::new(),
         };
         // A `now` well after the file's times: not "racy".
         c.put(&id, &wrong, SystemTime::now() + Duration::from_secs(60));
@@ -196,4 +197,80 @@ fn scan_fills_the_cache_and_reads_it_back() {
         assert!(a.image_sha256.is_some());
     }
     assert_eq!(c.flush().unwrap(), 0, "hits are not written again");
+}
+
+/// Puts an entry for `name` holding its true hashes and a record whose
+/// caption is `caption`, exactly keyed.
+fn plant_record(f: &Fixture, name: &str, caption: &str) {
+    let root = f.dir.path().join("media");
+    let entry = walk(&root)
+        .unwrap()
+        .entries
+        .into_iter()
+        .find(|e| e.rel == name)
+        .unwrap();
+    let mut s = cutline::scan::scan_file(&entry, ScanOptions::CHECK);
+    s.effective.caption = Some(caption.to_owned());
+    let h = Hashes {
+        sha256: s.sha256.clone().unwrap(),
+        image_sha256: s.image_sha256.clone(),
+        record: cutline::scan_record::encode(&s, true).unwrap(),
+    };
+    let path = f.media(name);
+    let id = FileId::new(path.canonicalize().unwrap(), &fs::metadata(&path).unwrap()).unwrap();
+    let mut c = Cache::open(&f.cache_file()).unwrap();
+    c.put(&id, &h, SystemTime::now() + Duration::from_secs(60));
+    assert_eq!(c.flush().unwrap(), 1);
+}
+
+#[test]
+fn check_reads_an_unchanged_file_from_its_cached_record() {
+    let f = Fixture::new();
+    let full = f.run(&["check", "-m", "m.json", "--full"]);
+    assert!(!text(&full.stdout).contains("Caption TK"));
+    plant_record(&f, "a.jpg", "Caption TK");
+    // The file itself has no caption: only the cached record can say "TK".
+    let cached = f.run(&["check", "-m", "m.json"]);
+    assert!(
+        text(&cached.stdout).contains("TK"),
+        "{}",
+        text(&cached.stdout)
+    );
+    let again = f.run(&["check", "-m", "m.json", "--full"]);
+    assert_eq!(again.stdout, full.stdout, "--full reads the file");
+}
+
+#[test]
+fn a_file_with_a_sidecar_is_always_read_again() {
+    let f = Fixture::new();
+    fs::write(
+        f.media("a.jpg.xmp"),
+        r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>"#,
+    )
+    .unwrap();
+    let full = f.run(&["check", "-m", "m.json", "--full"]);
+    plant_record(&f, "a.jpg", "Caption TK");
+    // The sidecar may have changed without the image's key changing.
+    let o = f.run(&["check", "-m", "m.json"]);
+    assert_eq!(o.stdout, full.stdout, "{}", text(&o.stdout));
+}
+
+#[test]
+fn records_written_by_one_check_give_the_next_the_same_report() {
+    let f = Fixture::new();
+    // Files changed in the last two seconds are not cached ("racy").
+    std::thread::sleep(Duration::from_millis(2100));
+    let full = f.run(&["check", "-m", "m.json", "--full"]);
+    let filling = f.run(&["check", "-m", "m.json"]);
+    assert_eq!(filling.stdout, full.stdout);
+    let c = Cache::open(&f.cache_file()).unwrap();
+    for name in ["a.jpg", "b.jpg"] {
+        let path = f.media(name);
+        let id = FileId::new(path.canonicalize().unwrap(), &fs::metadata(&path).unwrap()).unwrap();
+        let h = c.get(&id).unwrap();
+        assert!(!h.record.is_empty(), "{name} has a record");
+    }
+    drop(c);
+    let from_records = f.run(&["check", "-m", "m.json"]);
+    assert_eq!(from_records.stdout, full.stdout);
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::metadata::Metadata;
 use crate::metadata::fields::{Fields, Source, Value};
@@ -27,7 +27,8 @@ const CAMERA_BOILERPLATE: &[&str] = &[
 ];
 
 /// One value per newsroom field, as a reader of the file should see it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Effective {
     /// MWG Description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +69,12 @@ pub struct Conflict {
     pub field: &'static str,
     /// Each source's value.
     pub values: BTreeMap<Source, String>,
+}
+
+/// The static name of newsroom field `name` (`caption`, `credit`…), as a
+/// [`Conflict`] names it; `None` for any other text.
+pub fn field_name(name: &str) -> Option<&'static str> {
+    FIELDS.iter().find(|f| f.field == name).map(|f| f.field)
 }
 
 /// Where each field is read, in MWG precedence order for the three core
