@@ -18,6 +18,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::Finding;
@@ -211,10 +212,17 @@ pub fn classify(m: &Manifest, manifest_name: &str, root: &Path, scanned: &[Scann
     // 1. Items: unsafe paths and repeated entries first; the rest are safe to look up.
     let mut listed: HashMap<String, usize> = HashMap::new();
     let mut safe: Vec<usize> = Vec::new();
-    let mut resolver = manifest::Resolver::new(root);
-    for (i, item) in m.items.iter().enumerate() {
-        // `resolve` checks the spelling first, then every link on the way.
-        if let Err(why) = resolver.resolve(&item.path) {
+    // `resolve` checks the spelling first, then every link on the way; one
+    // `lstat` per item, on every core.
+    let resolver = manifest::Resolver::new(root);
+    let verdicts: Vec<Option<manifest::UnsafePath>> = m
+        .items
+        .par_iter()
+        .with_min_len(256)
+        .map(|item| resolver.resolve(&item.path).err())
+        .collect();
+    for ((i, item), verdict) in m.items.iter().enumerate().zip(verdicts) {
+        if let Some(why) = verdict {
             a.absent(i, Category::UnsafePath, Code::M004, None);
             a.finding(
                 Code::M004,

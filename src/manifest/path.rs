@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -162,13 +163,14 @@ pub fn resolve(root: &Path, p: &str) -> Result<PathBuf, UnsafePath> {
 /// once, and each folder on the way is examined once, not once per file in
 /// it (a 100k-item manifest would otherwise cost a `readlink` per root
 /// component and an `lstat` per folder for every item).
+/// It is shared by the threads that resolve a manifest's items in parallel.
 #[derive(Debug)]
 pub struct Resolver {
     given: PathBuf,
     root: Option<PathBuf>,
     /// Folders already walked (`a/b`, as spelled in the manifest) and what
     /// they resolved to.
-    folders: HashMap<String, PathBuf>,
+    folders: Mutex<HashMap<String, PathBuf>>,
 }
 
 impl Resolver {
@@ -177,36 +179,36 @@ impl Resolver {
         Resolver {
             given: root.to_path_buf(),
             root: fs::canonicalize(root).ok(),
-            folders: HashMap::new(),
+            folders: Mutex::new(HashMap::new()),
         }
     }
 
     /// Like [`resolve`].
-    pub fn resolve(&mut self, p: &str) -> Result<PathBuf, UnsafePath> {
+    pub fn resolve(&self, p: &str) -> Result<PathBuf, UnsafePath> {
         check_path(p)?;
         let root = match &self.root {
             Some(r) => r.clone(),
-            None => {
-                let r =
-                    fs::canonicalize(&self.given).map_err(|source| UnsafePath::Unverifiable {
-                        path: self.given.clone(),
-                        source,
-                    })?;
-                self.root = Some(r.clone());
-                r
-            }
+            // The root could not be made canonical when the resolver was
+            // made: try again, and say why if it still cannot.
+            None => fs::canonicalize(&self.given).map_err(|source| UnsafePath::Unverifiable {
+                path: self.given.clone(),
+                source,
+            })?,
         };
         let (folder, name) = match p.rsplit_once('/') {
             Some((f, n)) => (Some(f), n),
             None => (None, p),
         };
+        let known = |f: &str| self.folders.lock().ok()?.get(f).cloned();
         let here = match folder {
             None => root.clone(),
-            Some(f) => match self.folders.get(f) {
-                Some(dir) => dir.clone(),
+            Some(f) => match known(f) {
+                Some(dir) => dir,
                 None => match walk_segments(&root, root.clone(), f.split('/'))? {
                     (dir, true) => {
-                        self.folders.insert(f.to_owned(), dir.clone());
+                        if let Ok(mut memo) = self.folders.lock() {
+                            memo.insert(f.to_owned(), dir.clone());
+                        }
                         dir
                     }
                     // A folder on the way is absent: so is the file.
@@ -558,7 +560,7 @@ mod tests {
             "../escape.jpg",
         ];
         // The memo of folders must not change any answer, in any order.
-        let mut r = Resolver::new(&root);
+        let r = Resolver::new(&root);
         for p in paths.iter().chain(paths.iter().rev()) {
             let one = resolve(&root, p).map_err(|e| e.to_string());
             let many = r.resolve(p).map_err(|e| e.to_string());
