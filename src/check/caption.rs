@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::check::{Joined, Sink, text_or_embedded};
 use crate::manifest::Field;
 use crate::metadata::reconcile::is_camera_boilerplate;
@@ -122,17 +124,27 @@ fn check_length(path: &str, caption: &str, sink: &mut Sink) {
 /// C003: items of one manifest sharing a caption. Reported on every item
 /// after the first, naming the first.
 pub(super) fn check_duplicates(joined: &[Joined<'_>], sink: &mut Sink) {
+    let policy = sink.policy;
+    // Each caption's comparison key, computed on every core; the first
+    // holder of a key is then found in manifest order.
+    let keyed: Vec<Option<(&str, String)>> = joined
+        .par_iter()
+        .with_min_len(256)
+        .map(|j| {
+            let embedded = j.record.and_then(|r| r.effective.caption.as_deref());
+            let manifest = j.item.caption.as_deref().filter(|c| !c.trim().is_empty());
+            let caption = text_or_embedded(manifest, embedded)?;
+            if placeholder(caption).is_some() || policy.placeholder_in(caption).is_some() {
+                return None; // C002 already says it; a shared "TK" is not a second problem
+            }
+            Some((caption, comparable(caption).to_lowercase()))
+        })
+        .collect();
     let mut first: HashMap<String, &str> = HashMap::new();
-    for j in joined {
-        let embedded = j.record.and_then(|r| r.effective.caption.as_deref());
-        let manifest = j.item.caption.as_deref().filter(|c| !c.trim().is_empty());
-        let Some(caption) = text_or_embedded(manifest, embedded) else {
+    for (j, keyed) in joined.iter().zip(keyed) {
+        let Some((caption, key)) = keyed else {
             continue;
         };
-        if placeholder(caption).is_some() || sink.policy.placeholder_in(caption).is_some() {
-            continue; // C002 already says it; a shared "TK" is not a second problem
-        }
-        let key = comparable(caption).to_lowercase();
         match first.get(&key) {
             Some(p) => sink.add(
                 sink.build(Code::C003, &j.item.path, format!("same caption as `{p}`"))
