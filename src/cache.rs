@@ -28,6 +28,8 @@ const META: TableDefinition<'_, &str, &str> = TableDefinition::new("meta");
 /// This layout's tag (2: a value may carry the record `check` reads, see
 /// [`Hashes::record`]; a store of layout 1 is rebuilt).
 pub const FORMAT: &str = "cutline-hash-cache-2";
+/// The page cache redb may keep in memory.
+const CACHE_BYTES: usize = 64 << 20;
 /// The file name inside the cache folder.
 pub const FILE_NAME: &str = "hashes.redb";
 
@@ -274,7 +276,13 @@ impl Cache {
     /// Opens the store and checks its format tag, writing the tag into a
     /// new, empty store.
     fn open_checked(path: &Path) -> Result<Cache, CacheError> {
-        let db = Database::create(path).map_err(|e| store_err(path, e))?;
+        // redb's own page cache defaults to 1 GiB and counts in this
+        // process's memory; the OS page cache already holds the file, so a
+        // small one keeps a 100k-entry re-check's RSS down at little cost.
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(|e| store_err(path, e))?;
         let tag = {
             let tx = db.begin_read().map_err(|e| store_err(path, e))?;
             match tx.open_table(META) {

@@ -226,4 +226,24 @@ mod tests {
         assert_eq!(w.skipped.len(), 1);
         assert_eq!(w.skipped[0].rel, "out.jpg");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_sidecar_symlinked_out_of_the_root_is_not_attached() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(outside.path().join("secret.xmp"), b"<x/>").unwrap();
+        fs::write(root.join("a.jpg"), b"x").unwrap();
+        fs::write(root.join("b.jpg"), b"x").unwrap();
+        fs::write(root.join("b.XMP"), b"<x/>").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.xmp"), root.join("a.jpg.xmp"))
+            .unwrap();
+        let w = walk(root).unwrap();
+        assert_eq!(w.entries[0].rel, "a.jpg");
+        assert_eq!(w.entries[0].sidecar, None);
+        assert_eq!(w.entries[1].sidecar, Some(root.join("b.XMP")));
+        assert_eq!(w.skipped.len(), 1);
+        assert_eq!(w.skipped[0].rel, "a.jpg.xmp");
+    }
 }
