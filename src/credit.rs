@@ -63,7 +63,9 @@
 //!   (R002) does not make it false. `(Screenshot/` is `Screenshot("")`, house style, truncated:
 //!   the check should report R004 only for a line that is neither empty nor truncated.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::str::CharIndices;
 
 /// How deep credits may nest (a list inside a `via` inside a list …) before the parser stops
 /// looking and calls the rest unrecognized: bounds the work on hostile input.
@@ -449,12 +451,10 @@ impl OpenStack {
 
 /// Unbalanced brackets and quotes, and the byte offset of the first opener left unclosed.
 fn scan_balance(s: &str) -> (Vec<Truncation>, Option<usize>) {
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut open = OpenStack::default();
     let mut out = Vec::new();
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        let prev = k.checked_sub(1).and_then(|j| chars.get(j)).map(|p| p.1);
-        let next = chars.get(k.saturating_add(1)).map(|p| p.1);
+    let mut prev: Option<char> = None;
+    for (at, c) in s.char_indices() {
         if closer_of(c).is_some() {
             open.push(at, c);
         } else if c == '’' {
@@ -476,6 +476,9 @@ fn scan_balance(s: &str) -> (Vec<Truncation>, Option<usize>) {
             }
         } else if c == '\'' {
             let before = prev.is_some_and(char::is_alphanumeric);
+            let next = s
+                .get(at.saturating_add(c.len_utf8())..)
+                .and_then(|r| r.chars().next());
             let after = next.is_some_and(char::is_alphanumeric);
             if !before && after {
                 open.push(at, c);
@@ -485,6 +488,7 @@ fn scan_balance(s: &str) -> (Vec<Truncation>, Option<usize>) {
             // Letters on both sides (O'Brien) or a closing one with none open (Jones'):
             // an apostrophe.
         }
+        prev = Some(c);
     }
     let first = open.stack.first().map(|(at, _)| *at);
     for (_, c) in &open.stack {
@@ -650,6 +654,14 @@ fn match_prefix(s: &str) -> Option<(Prefix, usize)> {
 /// If `s` starts with `words` (ASCII case-insensitive, whitespace between, a word boundary
 /// after the last), the byte length they take.
 fn words_at(s: &str, words: &[&str]) -> Option<usize> {
+    // Most calls fail on the first letter; the prefix and form tables make dozens per line.
+    if let (Some(a), Some(b)) = (
+        s.as_bytes().first(),
+        words.first().and_then(|w| w.as_bytes().first()),
+    ) && !a.eq_ignore_ascii_case(b)
+    {
+        return None;
+    }
     let mut pos = 0usize;
     for (k, w) in words.iter().enumerate() {
         if k > 0 {
@@ -772,7 +784,7 @@ fn trailing(s: &str) -> Vec<Truncation> {
         .rev()
         .find(|w| !w.is_empty());
     if let Some(w) = last
-        && DANGLING.contains(&w.to_lowercase().as_str())
+        && with_lower(w, |lower| DANGLING.contains(&lower))
     {
         out.push(Truncation::DanglingWord(w.to_string()));
     }
@@ -781,7 +793,7 @@ fn trailing(s: &str) -> Vec<Truncation> {
 
 /// The text the form is read from: the body up to its first unclosed opener, so a credit cut
 /// inside a parenthesis still shows its shape.
-fn form_text(body: &str) -> String {
+fn form_text(body: &str) -> Cow<'_, str> {
     // Marks of a cut (a final ellipsis or comma) are reported already; read what precedes them.
     let body = body.trim_end();
     let body = body
@@ -795,7 +807,7 @@ fn form_text(body: &str) -> String {
         Some(at) => {
             let cut = body.get(..at).unwrap_or("").trim();
             if has_alnum(cut) {
-                cut.to_string()
+                Cow::Borrowed(cut)
             } else {
                 // The opener comes first ("“Jane Doe/Reuters"): read past it instead.
                 let mut rest = body.get(..at).unwrap_or("").to_string();
@@ -803,10 +815,10 @@ fn form_text(body: &str) -> String {
                 let mut chars = tail.chars();
                 chars.next();
                 rest.push_str(chars.as_str());
-                rest.trim().to_string()
+                Cow::Owned(rest.trim().to_string())
             }
         }
-        None => body.to_string(),
+        None => Cow::Borrowed(body),
     }
 }
 
@@ -814,54 +826,110 @@ fn form_text(body: &str) -> String {
 // Top-level scanning (outside brackets and quotes)
 
 /// Every char with its offset and whether it stands outside all brackets and quotes.
-fn top_chars(s: &str) -> Vec<(usize, char, bool)> {
-    let mut depth = 0usize;
-    let mut quote = false;
-    let mut out = Vec::new();
-    for (at, c) in s.char_indices() {
-        let top_before = depth == 0 && !quote;
+///
+/// An iterator rather than a list: the forms scan the same short text several times, and
+/// collecting each scan was most of the parser's allocations.
+struct TopChars<'a> {
+    chars: CharIndices<'a>,
+    depth: usize,
+    quote: bool,
+}
+
+impl Iterator for TopChars<'_> {
+    type Item = (usize, char, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (at, c) = self.chars.next()?;
+        let top_before = self.depth == 0 && !self.quote;
         match c {
-            '(' | '[' | '{' | '“' | '«' => depth = depth.saturating_add(1),
-            ')' | ']' | '}' | '”' | '»' => depth = depth.saturating_sub(1),
-            '"' => quote = !quote,
+            '(' | '[' | '{' | '“' | '«' => self.depth = self.depth.saturating_add(1),
+            ')' | ']' | '}' | '”' | '»' => self.depth = self.depth.saturating_sub(1),
+            '"' => self.quote = !self.quote,
             _ => {}
         }
-        out.push((at, c, top_before && depth == 0 && !quote));
+        Some((at, c, top_before && self.depth == 0 && !self.quote))
     }
-    out
+}
+
+fn top_chars(s: &str) -> TopChars<'_> {
+    TopChars {
+        chars: s.char_indices(),
+        depth: 0,
+        quote: false,
+    }
+}
+
+/// The pieces between top-level occurrences of a separator.
+struct SplitTop<'a> {
+    s: &'a str,
+    chars: TopChars<'a>,
+    sep: char,
+    start: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for SplitTop<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        for (at, c, top) in self.chars.by_ref() {
+            if top && c == self.sep {
+                let piece = self.s.get(self.start..at).unwrap_or("");
+                self.start = at.saturating_add(c.len_utf8());
+                return Some(piece);
+            }
+        }
+        self.done = true;
+        Some(self.s.get(self.start..).unwrap_or(""))
+    }
 }
 
 /// Splits at top-level occurrences of `sep`.
-fn split_top_char(s: &str, sep: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let mut start = 0usize;
-    for (at, c, top) in top_chars(s) {
-        if top && c == sep {
-            parts.push(s.get(start..at).unwrap_or(""));
-            start = at.saturating_add(c.len_utf8());
-        }
+fn split_top_char(s: &str, sep: char) -> SplitTop<'_> {
+    // Without `sep` anywhere the one piece is `s`: skip the bracket scan.
+    let scanned = if s.contains(sep) { s } else { "" };
+    SplitTop {
+        s,
+        chars: top_chars(scanned),
+        sep,
+        start: 0,
+        done: false,
     }
-    parts.push(s.get(start..).unwrap_or(""));
-    parts
 }
 
 /// Whitespace-separated tokens as byte ranges, with whether each starts at top level.
-fn top_tokens(s: &str) -> Vec<(usize, usize, bool)> {
-    let mut tokens = Vec::new();
-    let mut current: Option<(usize, bool)> = None;
-    for (at, c, top) in top_chars(s) {
-        if c.is_whitespace() {
-            if let Some((start, t)) = current.take() {
-                tokens.push((start, at, t));
+struct TopTokens<'a> {
+    chars: TopChars<'a>,
+    len: usize,
+    current: Option<(usize, bool)>,
+}
+
+impl Iterator for TopTokens<'_> {
+    type Item = (usize, usize, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for (at, c, top) in self.chars.by_ref() {
+            if c.is_whitespace() {
+                if let Some((start, t)) = self.current.take() {
+                    return Some((start, at, t));
+                }
+            } else if self.current.is_none() {
+                self.current = Some((at, top));
             }
-        } else if current.is_none() {
-            current = Some((at, top));
         }
+        self.current.take().map(|(start, t)| (start, self.len, t))
     }
-    if let Some((start, t)) = current {
-        tokens.push((start, s.len(), t));
+}
+
+fn top_tokens(s: &str) -> TopTokens<'_> {
+    TopTokens {
+        chars: top_chars(s),
+        len: s.len(),
+        current: None,
     }
-    tokens
 }
 
 fn token_is(s: &str, (start, end, top): (usize, usize, bool), words: &[&str]) -> bool {
@@ -872,34 +940,52 @@ fn token_is(s: &str, (start, end, top): (usize, usize, bool), words: &[&str]) ->
 
 /// Splits around the last top-level `word` with a name on both sides.
 fn rsplit_top_word<'a>(s: &'a str, word: &str) -> Option<(&'a str, &'a str)> {
-    top_tokens(s).into_iter().rev().find_map(|tok| {
+    // A token equal to `word` (ignoring ASCII case) has its bytes in `s`: a byte search rules
+    // out most lines before the bracket-aware scan.
+    if !word.is_empty()
+        && !s
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    {
+        return None;
+    }
+    let mut last = None;
+    for tok in top_tokens(s) {
         if !token_is(s, tok, &[word]) {
-            return None;
+            continue;
         }
-        let before = s.get(..tok.0)?.trim();
-        let after = s.get(tok.1..)?.trim();
-        (has_alnum(before) && has_alnum(after)).then_some((before, after))
-    })
+        let (Some(before), Some(after)) = (s.get(..tok.0), s.get(tok.1..)) else {
+            continue;
+        };
+        let (before, after) = (before.trim(), after.trim());
+        if has_alnum(before) && has_alnum(after) {
+            last = Some((before, after));
+        }
+    }
+    last
 }
 
 /// Splits at top-level `,` and at the words `and` and `&`.
-fn list_pieces(s: &str) -> Vec<&str> {
+fn list_pieces<'a>(s: &'a str) -> Vec<&'a str> {
     let mut pieces = Vec::new();
+    let mut keep = |piece: &'a str| {
+        let piece = piece.trim();
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+    };
     for chunk in split_top_char(s, ',') {
         let mut start = 0usize;
         for tok in top_tokens(chunk) {
             if token_is(chunk, tok, &["and", "&"]) {
-                pieces.push(chunk.get(start..tok.0).unwrap_or(""));
+                keep(chunk.get(start..tok.0).unwrap_or(""));
                 start = tok.1;
             }
         }
-        pieces.push(chunk.get(start..).unwrap_or(""));
+        keep(chunk.get(start..).unwrap_or(""));
     }
     pieces
-        .into_iter()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -941,15 +1027,19 @@ fn classify(text: &str, depth: usize, allow_list: bool) -> Parsed {
     let next = depth.saturating_add(1);
 
     // `Jane Doe/Reuters; John Roe/AP`
-    let pieces: Vec<&str> = split_top_char(text, ';')
-        .into_iter()
+    let mut pieces = split_top_char(text, ';')
         .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    if pieces.len() >= 2 {
-        return multiple(pieces.iter().map(|p| parse_at(p, next, true)).collect());
+        .filter(|p| !p.is_empty());
+    let first = pieces.next();
+    if let (Some(a), Some(b)) = (first, pieces.next()) {
+        let lines = [a, b]
+            .into_iter()
+            .chain(pieces)
+            .map(|p| parse_at(p, next, true))
+            .collect();
+        return multiple(lines);
     }
-    let text = pieces.first().copied().unwrap_or(text);
+    let text = first.unwrap_or(text);
 
     // `AP Photo/Evan Vucci, File`, `Jane Doe/AFP, Pool`
     if let Some((before, after)) = split_last_top_comma(text)
@@ -1035,18 +1125,22 @@ fn classify(text: &str, depth: usize, allow_list: bool) -> Parsed {
         );
     }
 
-    let parts = split_top_char(text, '/');
-    if parts.len() >= 2 {
-        return slash_form(parts, next);
+    if text.contains('/') {
+        let parts: Vec<&str> = split_top_char(text, '/').collect();
+        if parts.len() >= 2 {
+            return slash_form(parts, next);
+        }
     }
     single_form(text)
 }
 
 fn split_last_top_comma(s: &str) -> Option<(&str, &str)> {
+    if !s.contains(',') {
+        return None;
+    }
     let at = top_chars(s)
-        .into_iter()
-        .rev()
-        .find(|&(_, c, top)| top && c == ',')?
+        .filter(|&(_, c, top)| top && c == ',')
+        .last()?
         .0;
     Some((s.get(..at)?.trim(), s.get(at.checked_add(1)?..)?.trim()))
 }
@@ -1122,9 +1216,15 @@ enum Marker {
 
 /// A slash part that says what kind of picture it is rather than who made it.
 fn marker(part: &str) -> Option<Marker> {
-    let words: Vec<String> = part.split_whitespace().map(str::to_lowercase).collect();
-    let joined = words.join(" ");
-    match joined.as_str() {
+    fold_lower_ascii(part, marker_of).unwrap_or_else(|| {
+        let words: Vec<String> = part.split_whitespace().map(str::to_lowercase).collect();
+        marker_of(&words.join(" "))
+    })
+}
+
+/// [`marker`] of the part's words, lowercased and joined by one space.
+fn marker_of(joined: &str) -> Option<Marker> {
+    match joined {
         "screenshot" | "screengrab" | "screen grab" | "screen shot" | "screen capture" => {
             Some(Marker::Screenshot)
         }
@@ -1209,10 +1309,9 @@ fn slash_parts(parts: &[&str], depth: usize) -> Parsed {
 
 /// `File`, `File Photo`, `File Image`: a file photo, not a party to the credit.
 fn is_file_marker(part: &str) -> bool {
-    matches!(
-        normalize(part).as_str(),
-        "file" | "file photo" | "file image" | "file picture"
-    )
+    with_normalized(part, |n| {
+        matches!(n, "file" | "file photo" | "file image" | "file picture")
+    })
 }
 
 /// `Agency/Name` rather than `Name/Agency`: only when the evidence points that way.
@@ -1490,6 +1589,55 @@ const PARTICLES: &[&str] = &[
     "la", "le", "ter", "van", "von", "y", "zu",
 ];
 
+/// Room on the stack for the lowercase copies the word tests make; longer text takes the
+/// allocating path.
+const STACK: usize = 64;
+
+/// `f(&s.to_lowercase())`, without allocating when `s` is short ASCII, where lowercasing is
+/// byte by byte and so exactly `to_ascii_lowercase`.
+fn with_lower<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; STACK];
+    if s.is_ascii()
+        && let Some(dst) = buf.get_mut(..s.len())
+    {
+        dst.copy_from_slice(s.as_bytes());
+        dst.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(dst) {
+            return f(lower);
+        }
+    }
+    f(&s.to_lowercase())
+}
+
+/// `f` of `s`'s words lowercased and joined by one space, built on the stack; `None` when `s`
+/// is not ASCII or does not fit, for the caller's allocating path (Unicode lowercasing can
+/// turn a non-ASCII letter into an ASCII one: the Kelvin sign into `k`).
+fn fold_lower_ascii<R>(s: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    if !s.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; STACK];
+    let mut len = 0usize;
+    for word in s.split_whitespace() {
+        if len > 0 {
+            *buf.get_mut(len)? = b' ';
+            len = len.checked_add(1)?;
+        }
+        let end = len.checked_add(word.len())?;
+        let dst = buf.get_mut(len..end)?;
+        dst.copy_from_slice(word.as_bytes());
+        dst.make_ascii_lowercase();
+        len = end;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok().map(f)
+}
+
+/// `f(&normalize(s))`, without allocating for short ASCII text.
+fn with_normalized<R>(s: &str, f: impl Fn(&str) -> R) -> R {
+    fold_lower_ascii(s, |k| f(k.strip_prefix("the ").unwrap_or(k)))
+        .unwrap_or_else(|| f(&normalize(s)))
+}
+
 fn normalize(s: &str) -> String {
     let lower = s
         .split_whitespace()
@@ -1504,7 +1652,7 @@ fn normalize(s: &str) -> String {
 
 /// On the built-in agency list (case-insensitive, a leading "The" ignored).
 pub fn is_known(s: &str) -> bool {
-    KNOWN_AGENCIES.binary_search(&normalize(s).as_str()).is_ok()
+    with_normalized(s, |n| KNOWN_AGENCIES.binary_search(&n).is_ok())
 }
 
 /// Letters with no case (CJK, Arabic …) count as capitalized.
@@ -1514,18 +1662,26 @@ fn caseless(c: char) -> bool {
 
 /// Looks like a proper name: capitalized words, lowercase connectors inside, no sentence.
 fn namey(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 12 {
-        return false;
-    }
-    let last = words.len().saturating_sub(1);
-    for (k, w) in words.iter().enumerate() {
-        let allowed = |c: char| c.is_alphanumeric() || ".-'’&,@_!+".contains(c);
-        if !w.chars().all(allowed) || !has_alnum(w) && *w != "&" {
+    // One pass, no list of words: every word must pass, so stopping at the first that fails
+    // (or at the 13th) answers as the whole list would.
+    let mut words = s.split_whitespace().peekable();
+    let mut count = 0usize;
+    while let Some(w) = words.next() {
+        let k = count;
+        count = count.saturating_add(1);
+        if count > 12 {
             return false;
         }
-        let bare = w.trim_end_matches(',').to_lowercase();
-        if k > 0 && k < last && (bare == "&" || CONNECTORS.contains(&bare.as_str())) {
+        let inner = k > 0 && words.peek().is_some();
+        let allowed = |c: char| c.is_alphanumeric() || ".-'’&,@_!+".contains(c);
+        if !w.chars().all(allowed) || !has_alnum(w) && w != "&" {
+            return false;
+        }
+        if inner
+            && with_lower(w.trim_end_matches(','), |bare| {
+                bare == "&" || CONNECTORS.contains(&bare)
+            })
+        {
             continue;
         }
         let first = w.chars().next();
@@ -1536,7 +1692,7 @@ fn namey(s: &str) -> bool {
             return false;
         }
     }
-    true
+    count > 0
 }
 
 /// Looks like a person: 2–4 capitalized words (particles aside), no digits, no organisation
@@ -1545,17 +1701,21 @@ fn person_like(s: &str) -> bool {
     if is_known(s) {
         return false;
     }
-    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut words = s.split_whitespace().peekable();
     let mut names = 0usize;
     let mut count = 0usize;
-    let last = words.len().saturating_sub(1);
-    for (k, w) in words.iter().enumerate() {
-        let lower = w.to_lowercase();
-        let bare = lower.trim_end_matches(['.', ',']);
-        if ORG_WORDS.contains(&bare) {
+    let mut k = 0usize;
+    while let Some(w) = words.next() {
+        let inner = k > 0 && words.peek().is_some();
+        k = k.saturating_add(1);
+        let (org, particle) = with_lower(w, |lower| {
+            let bare = lower.trim_end_matches(['.', ',']);
+            (ORG_WORDS.contains(&bare), PARTICLES.contains(&bare))
+        });
+        if org {
             return false;
         }
-        if k > 0 && k < last && PARTICLES.contains(&bare) {
+        if inner && particle {
             continue;
         }
         if !w
@@ -1586,16 +1746,17 @@ fn agencyish(s: &str) -> bool {
     if is_known(s) {
         return true;
     }
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if let [one] = words.as_slice() {
+    let mut words = s.split_whitespace();
+    if let (Some(one), None) = (words.next(), words.next()) {
         let letters = one.chars().filter(|c| c.is_alphabetic()).count();
         if (2..=6).contains(&letters) && !one.chars().any(char::is_lowercase) {
             return true;
         }
     }
-    words.iter().any(|w| {
-        let lower = w.to_lowercase();
-        ORG_WORDS.contains(&lower.trim_end_matches(['.', ',']))
+    s.split_whitespace().any(|w| {
+        with_lower(w, |lower| {
+            ORG_WORDS.contains(&lower.trim_end_matches(['.', ',']))
+        })
     })
 }
 

@@ -397,11 +397,12 @@ impl Policy {
     /// The house's extra placeholder word or phrase found in `text` (as
     /// whole words, ignoring case), if any.
     pub fn placeholder_in(&self, text: &str) -> Option<&str> {
+        let list = self.placeholders.as_deref().unwrap_or_default();
+        if list.is_empty() {
+            return None; // the usual case: spare lowercasing every caption and credit
+        }
         let lower = text.to_lowercase();
-        self.placeholders
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
+        list.iter()
             .find(|p| contains_words(&lower, p))
             .map(String::as_str)
     }

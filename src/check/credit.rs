@@ -4,7 +4,7 @@ use crate::check::{Joined, Sink, text_or_embedded};
 use crate::credit;
 use crate::manifest::Field;
 use crate::rules::Code;
-use crate::textnorm::comparable;
+use crate::textnorm::same_comparable;
 
 /// IIM 2:110 Credit holds at most 32 octets (IIM 4.2, §6.2).
 const IIM_CREDIT_LIMIT: usize = 32;
@@ -48,6 +48,11 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         return;
     };
     let parsed = credit::parse(line);
+    // An empty or cut-off credit is reported as such and is not asked whether it is a
+    // placeholder; asked once here, it is not asked again for R006.
+    let placeholder = !parsed.is_empty()
+        && parsed.truncation().is_none()
+        && (is_placeholder(line) || sink.policy.placeholder_in(line).is_some());
     if parsed.is_empty() {
         sink.add(
             sink.build(
@@ -68,7 +73,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
             .field("credit")
             .actual(line),
         );
-    } else if is_placeholder(line) || sink.policy.placeholder_in(line).is_some() {
+    } else if placeholder {
         sink.add(
             sink.build(
                 Code::R009,
@@ -90,10 +95,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         );
     }
     // An empty, cut-off or placeholder credit names no real agency.
-    let usable = !parsed.is_empty()
-        && parsed.truncation().is_none()
-        && !is_placeholder(line)
-        && sink.policy.placeholder_in(line).is_none();
+    let usable = !parsed.is_empty() && parsed.truncation().is_none() && !placeholder;
     if usable && sink.policy.has_agency_list() {
         for agency in parsed.agencies() {
             if !sink.policy.agency_allowed(agency) {
@@ -138,7 +140,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         );
     }
     if let (Some(m), Some(e)) = (manifest, embedded)
-        && comparable(strip_parens(m)) != comparable(strip_parens(e))
+        && !same_comparable(strip_parens(m), strip_parens(e))
     {
         sink.add(
             sink.build(
@@ -162,9 +164,12 @@ fn strip_parens(s: &str) -> &str {
 }
 
 fn is_placeholder(line: &str) -> bool {
-    let t = strip_parens(line)
-        .trim()
-        .trim_end_matches('.')
-        .to_lowercase();
-    PLACEHOLDERS.contains(&t.as_str())
+    let t = strip_parens(line).trim().trim_end_matches('.');
+    // The placeholders are lowercase ASCII: for ASCII text, comparing ignoring ASCII case is
+    // comparing the lowercased text, without building it. Other text can lowercase to ASCII
+    // (the Kelvin sign to `k`), so it takes the exact path.
+    if t.is_ascii() {
+        return PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
+    }
+    PLACEHOLDERS.contains(&t.to_lowercase().as_str())
 }

@@ -267,7 +267,9 @@ fn is_blank(field: &str, v: &Value) -> bool {
 pub fn is_camera_boilerplate(caption: &str) -> bool {
     let t = caption.trim();
     CAMERA_BOILERPLATE.iter().any(|b| t.eq_ignore_ascii_case(b))
-        || t.to_ascii_uppercase().starts_with("DCIM")
+        || t.as_bytes()
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"DCIM"))
 }
 
 fn conflict(spec: &FieldSources, values: &BTreeMap<Source, Value>) -> Option<Conflict> {
