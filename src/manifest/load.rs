@@ -7,7 +7,18 @@
 //! whose nodes carry their byte offset; line and column are computed from the
 //! offset only when an error is reported, so the work stays linear in the
 //! input. Numbers are handed to serde_json's own number parser.
+//!
+//! Big manifests (a hundred thousand items) take two fast paths, each for
+//! valid input only: [`load`] reads the file through a window ([`stream`])
+//! rather than whole, and a plain item is parsed straight into an [`Item`]
+//! ([`quick`]) rather than through the tree. Each gives up on anything it
+//! does not expect, and the general path takes over: it alone reports
+//! errors, so they read the same whichever path met the input first.
 
+mod quick;
+mod stream;
+
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -27,6 +38,11 @@ pub const MAX_DEPTH: usize = 128;
 /// A UTF-8 byte-order mark is accepted and dropped (Windows editors add one);
 /// UTF-16 and invalid UTF-8 are errors that say where.
 pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    // A valid manifest is read through a window; anything else (rare) is
+    // read again, whole, to say where and what the problem is.
+    if let Some(manifest) = stream::load(path) {
+        return Ok(manifest);
+    }
     let bytes = std::fs::read(path).map_err(|source| ManifestError::Read {
         path: path.to_path_buf(),
         source,
@@ -36,6 +52,11 @@ pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
 
 /// Parse manifest bytes; `origin` names the file in errors.
 pub fn parse_bytes(bytes: &[u8], origin: &Path) -> Result<Manifest, ManifestError> {
+    parse_bytes_with(bytes, origin, true)
+}
+
+/// [`parse_bytes`], with the fast path for items on or (to test it) off.
+fn parse_bytes_with(bytes: &[u8], origin: &Path, quick: bool) -> Result<Manifest, ManifestError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(invalid(origin, "", 0, String::new(), Problem::Utf16));
     }
@@ -46,7 +67,7 @@ pub fn parse_bytes(bytes: &[u8], origin: &Path) -> Result<Manifest, ManifestErro
     };
     let body = bytes.get(bom..).unwrap_or_default();
     match std::str::from_utf8(body) {
-        Ok(text) => parse(text, origin),
+        Ok(text) => parse_with(text, origin, quick),
         Err(e) => {
             let good = e.valid_up_to();
             // The prefix up to `good` is valid by definition.
@@ -69,14 +90,14 @@ const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 ///
 /// A leading U+FEFF (a byte-order mark) is ignored.
 pub fn parse(text: &str, origin: &Path) -> Result<Manifest, ManifestError> {
+    parse_with(text, origin, true)
+}
+
+/// [`parse`], with the fast path for items on or (to test it) off.
+fn parse_with(text: &str, origin: &Path, quick: bool) -> Result<Manifest, ManifestError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let fail = |f: Fail| invalid(origin, text, f.at, f.pointer, f.problem);
-    let mut parser = Parser {
-        bytes: text.as_bytes(),
-        text,
-        pos: 0,
-        items: None,
-    };
+    let mut parser = Parser::new(text, quick);
     let root = parser.document().map_err(fail)?;
     Convert { text }
         .manifest(root, parser.items.take())
@@ -129,22 +150,22 @@ fn syntax(at: usize, s: Syntax) -> Fail {
 
 /// A JSON value and the byte offset where it starts.
 #[derive(Debug)]
-struct Node {
+struct Node<'a> {
     at: usize,
-    kind: Kind,
+    kind: Kind<'a>,
 }
 
 #[derive(Debug)]
-enum Kind {
+enum Kind<'a> {
     Null,
     Bool(bool),
     Number(Number),
     Str(String),
-    Array(Vec<Node>),
-    Object(Vec<Member>),
+    Array(Vec<Node<'a>>),
+    Object(Vec<Member<'a>>),
 }
 
-impl Kind {
+impl Kind<'_> {
     /// How an error message names this type ("found a number").
     fn describe(&self) -> &'static str {
         match self {
@@ -159,11 +180,15 @@ impl Kind {
 }
 
 /// An object member; `at` is the offset of its key.
+///
+/// Keys are borrowed from the text unless they contain escapes: a manifest
+/// repeats the same short keys a million times, and an allocation for each
+/// would cost more than the rest of the parse.
 #[derive(Debug)]
-struct Member {
-    key: String,
+struct Member<'a> {
+    key: Cow<'a, str>,
     at: usize,
-    value: Node,
+    value: Node<'a>,
 }
 
 /// RFC 8259 JSON, strictly: no comments, no trailing commas, one value.
@@ -174,10 +199,22 @@ struct Parser<'a> {
     /// The top-level `items`, converted one by one as they are parsed, so
     /// a 100k-item manifest never exists as a whole JSON tree in memory.
     items: Option<Vec<Item>>,
+    /// Whether items try [`Parser::quick_item`] first.
+    quick: bool,
 }
 
-impl Parser<'_> {
-    fn document(&mut self) -> Result<Node, Fail> {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, quick: bool) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            items: None,
+            quick,
+        }
+    }
+
+    fn document(&mut self) -> Result<Node<'a>, Fail> {
         self.skip_ws();
         let node = self.value(0)?;
         self.skip_ws();
@@ -191,19 +228,42 @@ impl Parser<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
+            // Indentation comes in runs of spaces: take them eight at a time.
+            while let Some(word) = self.word() {
+                let others = word ^ (ONES * u64::from(b' '));
+                if others != 0 {
+                    self.pos += (others.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.pos += 8;
+            }
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, Fail> {
+    /// The next eight bytes as one little-endian word, if there are eight.
+    fn word(&self) -> Option<u64> {
+        let bytes = self.bytes.get(self.pos..self.pos.checked_add(8)?)?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, Fail> {
         let at = self.pos;
         let kind = match self.peek() {
             None => return Err(syntax(at, Syntax::UnexpectedEnd)),
-            Some(b'{') => self.object(depth)?,
+            Some(b'{') => {
+                let mut members = Vec::new();
+                self.object(depth, &mut members)?;
+                Kind::Object(members)
+            }
             Some(b'[') => self.array(depth)?,
-            Some(b'"') => Kind::Str(self.string()?),
+            Some(b'"') => Kind::Str(self.string()?.into_owned()),
             Some(b'-' | b'0'..=b'9') => Kind::Number(self.number()?),
             Some(b't') => self.literal(b"true", Kind::Bool(true))?,
             Some(b'f') => self.literal(b"false", Kind::Bool(false))?,
@@ -213,11 +273,11 @@ impl Parser<'_> {
         Ok(Node { at, kind })
     }
 
-    fn literal(&mut self, word: &[u8], kind: Kind) -> Result<Kind, Fail> {
+    fn literal<T>(&mut self, word: &[u8], value: T) -> Result<T, Fail> {
         let end = self.pos.saturating_add(word.len());
         if self.bytes.get(self.pos..end) == Some(word) {
             self.pos = end;
-            Ok(kind)
+            Ok(value)
         } else {
             Err(syntax(self.pos, Syntax::ExpectedValue))
         }
@@ -231,14 +291,16 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Kind, Fail> {
+    /// An object starting at `{`, its members appended to `members`, which
+    /// must be empty: the caller chooses the vector so that items can reuse
+    /// one rather than allocate their own.
+    fn object(&mut self, depth: usize, members: &mut Vec<Member<'a>>) -> Result<(), Fail> {
         let depth = self.enter(depth)?;
         self.pos += 1; // '{'
-        let mut members = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Kind::Object(members));
+            return Ok(());
         }
         loop {
             self.skip_ws();
@@ -268,7 +330,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Kind::Object(members));
+                    return Ok(());
                 }
                 None => return Err(syntax(self.pos, Syntax::UnexpectedEnd)),
                 Some(_) => return Err(syntax(self.pos, Syntax::ExpectedCommaOrBrace)),
@@ -276,7 +338,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Kind, Fail> {
+    fn array(&mut self, depth: usize) -> Result<Kind<'a>, Fail> {
         let depth = self.enter(depth)?;
         self.pos += 1; // '['
         let mut elements = Vec::new();
@@ -307,7 +369,7 @@ impl Parser<'_> {
     /// The top-level `items` array, each element turned into an [`Item`] as
     /// soon as it is parsed (into [`Parser::items`]); the tree keeps an empty
     /// array in its place.
-    fn items(&mut self, depth: usize) -> Result<Node, Fail> {
+    fn items(&mut self, depth: usize) -> Result<Node<'a>, Fail> {
         let at = self.pos;
         let depth = self.enter(depth)?;
         self.pos += 1; // '['
@@ -315,6 +377,9 @@ impl Parser<'_> {
         let (root, key) = (Ptr::Root, "items");
         let ptr = Ptr::Key(&root, key);
         let mut list = Vec::new();
+        // The members of every item the fast path gives up on pass through
+        // this one vector.
+        let mut members = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -324,9 +389,22 @@ impl Parser<'_> {
                 if self.peek() == Some(b']') && !list.is_empty() {
                     return Err(syntax(self.pos, Syntax::TrailingComma));
                 }
-                let node = self.value(depth)?;
-                let i = list.len();
-                list.push(convert.item(node, &Ptr::Index(&ptr, i))?);
+                let iptr = Ptr::Index(&ptr, list.len());
+                let at = self.pos;
+                let object = self.peek() == Some(b'{');
+                if !(object && self.quick && self.quick_item(depth, &mut list)) {
+                    let item = if object {
+                        // Again from the start, the general way, which
+                        // reports whatever made the fast path give up.
+                        self.pos = at;
+                        self.object(depth, &mut members)?;
+                        convert.item_members(at, &mut members, &iptr)?
+                    } else {
+                        let node = self.value(depth)?;
+                        convert.item(node, &iptr)?
+                    };
+                    list.push(item);
+                }
                 self.skip_ws();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -346,32 +424,43 @@ impl Parser<'_> {
         })
     }
 
-    /// A string starting at the opening quote.
-    fn string(&mut self) -> Result<String, Fail> {
+    /// A string starting at the opening quote: borrowed from the text when
+    /// it has no escapes (nearly always), decoded into a new one otherwise.
+    fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
         self.pos += 1; // '"'
-        let mut out = String::new();
-        loop {
-            // Copy the run of plain characters in one go: the text is valid
-            // UTF-8 and the run ends at an ASCII byte, so slicing is on a
-            // character boundary.
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
+        let start = self.pos;
+        self.plain_run();
+        let mut out = match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(start..self.pos).unwrap_or_default();
                 self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
-            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
+            _ => String::new(),
+        };
+        let mut run = start;
+        loop {
+            // The text is valid UTF-8 and a run ends at an ASCII byte, so
+            // slicing is on a character boundary.
+            out.push_str(self.text.get(run..self.pos).unwrap_or_default());
             match self.peek() {
                 None => return Err(syntax(self.pos, Syntax::UnexpectedEnd)),
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => out.push(self.escape()?),
                 Some(_) => return Err(syntax(self.pos, Syntax::ControlInString)),
             }
+            run = self.pos;
+            self.plain_run();
         }
+    }
+
+    /// Moves past the characters that stand for themselves in a string, up
+    /// to the next quote, backslash or control character (or the end).
+    fn plain_run(&mut self) {
+        self.pos += plain_len(self.rest());
     }
 
     /// One escape sequence starting at the backslash.
@@ -441,6 +530,7 @@ impl Parser<'_> {
             Some(b'1'..=b'9') => self.digits(),
             _ => return Err(syntax(self.pos, Syntax::BadNumber)),
         }
+        let integral = !matches!(self.peek(), Some(b'.' | b'e' | b'E'));
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if !matches!(self.peek(), Some(b'0'..=b'9')) {
@@ -459,7 +549,7 @@ impl Parser<'_> {
             self.digits();
         }
         let text = self.text.get(start..self.pos).unwrap_or_default();
-        to_number(text).ok_or_else(|| syntax(start, Syntax::NumberOutOfRange))
+        to_number(text, integral).ok_or_else(|| syntax(start, Syntax::NumberOutOfRange))
     }
 
     fn digits(&mut self) {
@@ -469,13 +559,50 @@ impl Parser<'_> {
     }
 }
 
+/// Each byte of a word one: times a byte, that byte in every position.
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
+/// The top bit of each byte of a word.
+const HIGH: u64 = ONES << 7;
+
+/// How many bytes at the start of `bytes` stand for themselves in a JSON
+/// string: the length up to the first quote, backslash or control character.
+///
+/// Eight bytes at a time, as one `u64` (strings are mostly short, too short
+/// for wider vector code to pay off): a byte of `x ^ (b * ONES)` is zero
+/// where `x` has the byte `b`, and `(v - ONES) & !v & HIGH` flags a byte of
+/// `v` that is zero (or, for `x - 0x20 * ONES`, below 0x20). A borrow can
+/// flag a byte above a true hit too, never below, so the lowest flag is the
+/// first hit.
+fn plain_len(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let hits = hits & HIGH;
+        if hits != 0 {
+            return done + (hits.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let tail = chunks.remainder();
+    done + tail
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(tail.len())
+}
+
 /// A grammatical JSON number as serde_json's [`Number`]: an integer when it
 /// fits 64 bits, else a float. Floats go through std's correctly rounded
 /// parser, not serde_json's faster one (which can be off by one unit in the
 /// last place), so that writing the shortest form and reading it back gives
-/// the same float: a rewritten manifest is a fixed point.
-fn to_number(text: &str) -> Option<Number> {
-    let integral = !text.contains(['.', 'e', 'E']);
+/// the same float: a rewritten manifest is a fixed point. `integral`: the
+/// text has neither fraction nor exponent.
+fn to_number(text: &str, integral: bool) -> Option<Number> {
     let int = if !integral {
         None
     } else if text.starts_with('-') {
@@ -487,6 +614,12 @@ fn to_number(text: &str) -> Option<Number> {
         let f = text.parse::<f64>().ok().filter(|f| f.is_finite())?;
         Number::from_f64(f)
     })
+}
+
+/// 64 hexadecimal digits.
+fn is_sha256(h: &str) -> bool {
+    // Without early exit, so the check compiles to vector code.
+    h.len() == 64 && h.bytes().fold(true, |ok, b| ok & b.is_ascii_hexdigit())
 }
 
 /// A JSON path being walked, for error messages; turned into text only when
@@ -536,6 +669,12 @@ struct Convert<'a> {
     text: &'a str,
 }
 
+/// Objects up to this many members are checked for duplicate keys by
+/// comparing each key with those before it, which for an item's ten-odd short
+/// keys is much cheaper than hashing them; larger ones use a hash map, so the
+/// check stays linear.
+const LINEAR_DUPLICATE_CHECK: usize = 16;
+
 impl Convert<'_> {
     fn fail(&self, at: usize, ptr: &Ptr<'_>, problem: Problem) -> Fail {
         Fail {
@@ -545,30 +684,41 @@ impl Convert<'_> {
         }
     }
 
-    fn wrong_type(&self, node: &Node, ptr: &Ptr<'_>, expected: &'static str) -> Fail {
+    fn wrong_type(&self, node: &Node<'_>, ptr: &Ptr<'_>, expected: &'static str) -> Fail {
         let found = node.kind.describe();
         self.fail(node.at, ptr, Problem::WrongType { expected, found })
     }
 
     /// Two equal keys in one object are an error, never "last one wins".
-    fn no_duplicates(&self, members: &[Member], ptr: &Ptr<'_>) -> Result<(), Fail> {
-        let mut seen: HashMap<&str, usize> = HashMap::with_capacity(members.len());
-        for m in members {
-            if let Some(first) = seen.insert(&m.key, m.at) {
+    /// Keys are compared decoded, so `"a"` and `"\u0061"` are the same key.
+    fn no_duplicates(&self, members: &[Member<'_>], ptr: &Ptr<'_>) -> Result<(), Fail> {
+        let repeat = if members.len() <= LINEAR_DUPLICATE_CHECK {
+            members.iter().enumerate().find_map(|(i, m)| {
+                let first = members.iter().take(i).find(|f| f.key == m.key)?;
+                Some((first.at, m))
+            })
+        } else {
+            let mut seen: HashMap<&str, usize> = HashMap::with_capacity(members.len());
+            members
+                .iter()
+                .find_map(|m| Some((seen.insert(m.key.as_ref(), m.at)?, m)))
+        };
+        match repeat {
+            None => Ok(()),
+            Some((first, m)) => {
                 let (first_line, first_column) = line_column(self.text, first);
                 let problem = Problem::DuplicateKey {
-                    key: m.key.clone(),
+                    key: m.key.clone().into_owned(),
                     first_line,
                     first_column,
                 };
-                return Err(self.fail(m.at, ptr, problem));
+                Err(self.fail(m.at, ptr, problem))
             }
         }
-        Ok(())
     }
 
     /// `parsed`: the items already converted while parsing, if any.
-    fn manifest(&self, root: Node, mut parsed: Option<Vec<Item>>) -> Result<Manifest, Fail> {
+    fn manifest(&self, root: Node<'_>, mut parsed: Option<Vec<Item>>) -> Result<Manifest, Fail> {
         let ptr = Ptr::Root;
         let Kind::Object(members) = root.kind else {
             return Err(self.wrong_type(&root, &ptr, "an object (a cutline manifest)"));
@@ -597,7 +747,7 @@ impl Convert<'_> {
         let mut items = None;
         for m in members {
             let mptr = Ptr::Key(&ptr, &m.key);
-            match m.key.as_str() {
+            match m.key.as_ref() {
                 "cutline" => {}
                 "root" => manifest.root = self.opt_string(m.value, &mptr)?,
                 "policy" => match m.value.kind {
@@ -621,7 +771,7 @@ impl Convert<'_> {
                 }
                 _ => {
                     let value = self.json(m.value, &mptr)?;
-                    manifest.extra.insert(m.key, value);
+                    manifest.extra.insert(m.key.into_owned(), value);
                 }
             }
         }
@@ -630,18 +780,28 @@ impl Convert<'_> {
         Ok(manifest)
     }
 
-    fn item(&self, node: Node, ptr: &Ptr<'_>) -> Result<Item, Fail> {
-        let Kind::Object(members) = node.kind else {
+    fn item(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Item, Fail> {
+        let Kind::Object(mut members) = node.kind else {
             return Err(self.wrong_type(&node, ptr, "an object (one item)"));
         };
-        self.no_duplicates(&members, ptr)?;
+        self.item_members(node.at, &mut members, ptr)
+    }
+
+    /// An item from the members of the object at `at`, which are drained.
+    fn item_members(
+        &self,
+        at: usize,
+        members: &mut Vec<Member<'_>>,
+        ptr: &Ptr<'_>,
+    ) -> Result<Item, Fail> {
+        self.no_duplicates(members, ptr)?;
         let mut item = Item::default();
         let mut path = None;
         // Which key set each field, to catch a name and its alias both given.
-        let mut given: HashMap<Field, &'static str> = HashMap::new();
-        for m in members {
+        let mut given: [Option<&'static str>; Field::ALL.len()] = [None; Field::ALL.len()];
+        for m in members.drain(..) {
             let mptr = Ptr::Key(ptr, &m.key);
-            match m.key.as_str() {
+            match m.key.as_ref() {
                 "path" => match m.value.kind {
                     Kind::Str(s) => path = Some(s),
                     _ => return Err(self.wrong_type(&m.value, &mptr, "a string")),
@@ -658,13 +818,17 @@ impl Convert<'_> {
                 }
                 key => match Field::from_key(key) {
                     Some((field, spelled)) => {
-                        if let Some(first) = given.insert(field, spelled) {
+                        let slot = given.get_mut(field as usize);
+                        if let Some(&mut Some(first)) = slot {
                             let problem = Problem::AliasConflict {
                                 field: field.name(),
                                 first,
                                 second: spelled,
                             };
                             return Err(self.fail(m.at, ptr, problem));
+                        }
+                        if let Some(slot) = slot {
+                            *slot = Some(spelled);
                         }
                         if spelled != field.name() {
                             item.spelling.insert(field, spelled);
@@ -676,17 +840,17 @@ impl Convert<'_> {
                     }
                     None => {
                         let value = self.json(m.value, &mptr)?;
-                        item.extra.insert(m.key, value);
+                        item.extra.insert(m.key.into_owned(), value);
                     }
                 },
             }
         }
-        item.path = path.ok_or_else(|| self.fail(node.at, ptr, Problem::MissingKey("path")))?;
+        item.path = path.ok_or_else(|| self.fail(at, ptr, Problem::MissingKey("path")))?;
         Ok(item)
     }
 
     /// A string; `null` means absent, as if the key were left out.
-    fn opt_string(&self, node: Node, ptr: &Ptr<'_>) -> Result<Option<String>, Fail> {
+    fn opt_string(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Option<String>, Fail> {
         match node.kind {
             Kind::Null => Ok(None),
             Kind::Str(s) => Ok(Some(s)),
@@ -695,7 +859,7 @@ impl Convert<'_> {
     }
 
     /// A size in bytes: a whole number, zero or more.
-    fn opt_size(&self, node: Node, ptr: &Ptr<'_>) -> Result<Option<u64>, Fail> {
+    fn opt_size(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Option<u64>, Fail> {
         match &node.kind {
             Kind::Null => Ok(None),
             Kind::Number(n) => n.as_u64().map(Some).ok_or_else(|| {
@@ -709,19 +873,17 @@ impl Convert<'_> {
         }
     }
 
-    fn opt_hash(&self, node: Node, ptr: &Ptr<'_>) -> Result<Option<String>, Fail> {
+    fn opt_hash(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Option<String>, Fail> {
         let at = node.at;
         let hash = self.opt_string(node, ptr)?;
         match &hash {
-            Some(h) if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                Err(self.fail(at, ptr, Problem::BadHash))
-            }
+            Some(h) if !is_sha256(h) => Err(self.fail(at, ptr, Problem::BadHash)),
             _ => Ok(hash),
         }
     }
 
     /// `creator`: one name as a string, or an array of names.
-    fn names(&self, node: Node, ptr: &Ptr<'_>) -> Result<Vec<String>, Fail> {
+    fn names(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Vec<String>, Fail> {
         match node.kind {
             Kind::Null => Ok(Vec::new()),
             Kind::Str(s) => Ok(vec![s]),
@@ -738,7 +900,7 @@ impl Convert<'_> {
     }
 
     /// Any JSON, kept as it is (unknown keys, `policy`).
-    fn json(&self, node: Node, ptr: &Ptr<'_>) -> Result<Value, Fail> {
+    fn json(&self, node: Node<'_>, ptr: &Ptr<'_>) -> Result<Value, Fail> {
         Ok(match node.kind {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(b),
@@ -756,7 +918,7 @@ impl Convert<'_> {
                 let mut out = Map::new();
                 for m in members {
                     let value = self.json(m.value, &Ptr::Key(ptr, &m.key))?;
-                    out.insert(m.key, value);
+                    out.insert(m.key.into_owned(), value);
                 }
                 Value::Object(out)
             }
@@ -1169,6 +1331,174 @@ mod tests {
             let i = (xorshift(&mut state) as usize) % mutated.len();
             mutated[i] = xorshift(&mut state) as u8;
             let _ = parse_bytes(&mutated, Path::new("m"));
+        }
+    }
+
+    /// Parses `bytes` with the fast path for items and without, and through
+    /// windows of several sizes: all must agree. The windowed reader reports
+    /// no errors; it must give up exactly where the parser finds one.
+    fn agree(bytes: &[u8]) {
+        let origin = Path::new("m.json");
+        let quick = parse_bytes(bytes, origin);
+        let general = parse_bytes_with(bytes, origin, false);
+        let shown = String::from_utf8_lossy(bytes);
+        match (&quick, &general) {
+            (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{shown}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{shown}"),
+            _ => panic!("{shown}\nquick: {quick:?}\ngeneral: {general:?}"),
+        }
+        for window in [1, 2, 3, 7, 64, stream::WINDOW] {
+            let streamed = stream::read(bytes, window).map(|m| format!("{m:?}"));
+            let want = general.as_ref().ok().map(|m| format!("{m:?}"));
+            assert_eq!(streamed, want, "window {window}: {shown}");
+        }
+    }
+
+    fn agree_on_item(item: &str) {
+        agree(
+            format!(r#"{{"cutline":1,"items":[{{"path":"first"}},{item},{{"path":"last"}}]}}"#)
+                .as_bytes(),
+        );
+    }
+
+    #[test]
+    fn fast_paths_agree_on_items_they_give_up_on() {
+        let items = [
+            // Keys with escapes take the general path, and stay keys.
+            r#"{"p\u0061th":"a","capti\u006fn":"c"}"#,
+            r#"{"path":"a","x":1,"\u0078":2}"#,
+            r#"{"path":"a","x":1,"y":2,"x":3}"#,
+            r#"{"path":"a","\u0063aption":"1","caption":"2"}"#,
+            r#"{"path":"a","caption":"1","caption":"2"}"#,
+            r#"{"path":"a","caption":"1","description":"2"}"#,
+            r#"{"path":"a","jobid":"1","jobId":"2"}"#,
+            r#"{"path":"a","path":"b"}"#,
+            // A type error before a syntax error or a duplicate key.
+            r#"{"path":1,"caption":}"#,
+            r#"{"path":1,"x":1,"x":2}"#,
+            r#"{"path":"a","notes":{"k":1,"k":2}}"#,
+            r#"{"path":"a","notes":{"k":1,"\u006b":2}}"#,
+            r#"{"caption":"no path"}"#,
+            "{}",
+            "3",
+            "[]",
+            "null",
+            r#"{"path":"a",}"#,
+            r#"{"path" "a"}"#,
+            r#"{path:"a"}"#,
+            r#"{"path":"a" "caption":"b"}"#,
+            r#"{"path":null}"#,
+            r#"{"path":"a","caption":3}"#,
+            r#"{"path":"a","caption":"bad \x escape"}"#,
+            "{\"path\":\"a\",\"caption\":\"raw\ttab\"}",
+            r#"{"path":"a","sha256":"abc"}"#,
+            r#"{"path":"a","sha256":null,"image_sha256":null}"#,
+            r#"{"path":"a","size":1.5}"#,
+            r#"{"path":"a","size":-1}"#,
+            r#"{"path":"a","size":1e2}"#,
+            r#"{"path":"a","size":18446744073709551615}"#,
+            r#"{"path":"a","size":18446744073709551616}"#,
+            r#"{"path":"a","size":01}"#,
+            r#"{"path":"a","size":null,"missing":null}"#,
+            r#"{"path":"a","missing":true}"#,
+            r#"{"path":"a","missing":false}"#,
+            r#"{"path":"a","missing":"yes"}"#,
+            r#"{"path":"a","missing":tru}"#,
+            r#"{"path":"a","creator":null}"#,
+            r#"{"path":"a","creator":"A"}"#,
+            r#"{"path":"a","creator":[]}"#,
+            r#"{"path":"a","creator":[ "A" , "B" ]}"#,
+            r#"{"path":"a","creator":["A",2]}"#,
+            r#"{"path":"a","creator":["A",]}"#,
+            r#"{"path":"a","creator":{}}"#,
+            r#"{"path":"a","creatorNames":"A","creator":"B"}"#,
+            r#"{"path":"a","caption":"\"q\" \\ \/ \b\f\n\r\t \u00e9 \ud83d\udcf7"}"#,
+            r#"{"path":"a","caption":"\ud83d"}"#,
+            r#"{"path":"a","":1,"z":[1,{"y":null}],"b":true}"#,
+            " { \"path\" : \"a\" , \"caption\" : null } ",
+        ];
+        for item in items {
+            agree_on_item(item);
+        }
+        // Nesting right at the limit and one past it, inside an item.
+        for depth in [MAX_DEPTH - 3, MAX_DEPTH - 2] {
+            let x = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            agree_on_item(&format!(r#"{{"path":"a","x":{x}}}"#));
+        }
+    }
+
+    #[test]
+    fn windowed_reading_agrees_on_whole_documents() {
+        let item = format!(r#"{{"path":"é/📷.jpg","sha256":"{HASH}","size":12}}"#);
+        let docs = [
+            format!(r#"{{"cutline":1,"items":[{item}]}}"#),
+            format!("\u{feff}{{\"cutline\":1,\"items\":[{item}]}}"),
+            format!("\u{feff}\u{feff}{{\"cutline\":1,\"items\":[{item}]}}"),
+            format!("\u{feff}\u{feff}\u{feff}{{\"cutline\":1,\"items\":[{item}]}}"),
+            format!("\u{feff} {{\"cutline\":1,\"items\":[{item}]}}"),
+            format!(" \u{feff}{{\"cutline\":1,\"items\":[{item}]}}"),
+            format!("\n\t{{ \"cutline\" : 1 , \"items\" : [ {item} , {item} ] }}\r\n"),
+            format!(
+                r#"{{"items":[{item}],"cutline":1,"root":"r","policy":{{"a":[1,2.5]}},"x":12345}}"#
+            ),
+            format!(r#"{{"cutline":1,"items":[{item}],"cutline":1}}"#),
+            format!(r#"{{"cutline":1,"items":[{item}],"items":[]}}"#),
+            format!(r#"{{"cutline":1,"\u0069tems":[{item}]}}"#),
+            r#"{"cutline":1,"items":{}}"#.to_string(),
+            r#"{"cutline":1,"items":[]}"#.to_string(),
+            r#"{"cutline":1,"items":[],}"#.to_string(),
+            format!(r#"{{"cutline":1,"items":[{item},]}}"#),
+            format!(r#"{{"cutline":1,"items":[{item}]}}x"#),
+            format!(r#"{{"cutline":1,"items":[{item}]}}{{}}"#),
+            format!(r#"{{"cutline":1,"items":[{item}]"#),
+            r#"{"cutline":12,"items":[]}"#.to_string(),
+            r#"{"cutline":1}"#.to_string(),
+            "{}".to_string(),
+            "[]".to_string(),
+            String::new(),
+            "   ".to_string(),
+        ];
+        for doc in &docs {
+            agree(doc.as_bytes());
+        }
+        for bad in [
+            &[0xFF, 0xFE, b'{', 0][..],
+            b"{\"cutline\":1,\"items\":[]}\xC3",
+            b"\xEF\xBB",
+        ] {
+            agree(bad);
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_on_mutated_manifests() {
+        let valid = format!(
+            "\u{feff}{{\"cutline\":1,\"root\":\"m\",\"policy\":{{\"a\":[1,2.5e3,-0,true,null]}},\"items\":[\
+             {{\"path\":\"a/é.jpg\",\"sha256\":\"{HASH}\",\"size\":12,\"creditLine\":\"X\\u00e9\\ud83d\\udcf7\",\
+             \"creator\":[\"A\",\"B\"],\"missing\":true,\"x\":{{\"y\":[]}}}},\n  {{\"path\":\"b\",\"caption\":\"Boats.\",\
+             \"jobid\":\"J\",\"creator\":\"C\",\"image_sha256\":null}},\n  {{\"p\\u0061th\":\"c\",\"alt\":\"Ä\"}}],\
+             \"z\":[{{\"k\":1}}]}}\n"
+        );
+        let bytes = valid.as_bytes();
+        assert!(parse_bytes(bytes, Path::new("m")).is_ok());
+        agree(bytes);
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let alphabet = b"{}[]\":,\\u0123456789abcdefeE+-.tnr \n\xEF\xBB\xBF\xC3\xA9\xFF";
+        for _ in 0..600 {
+            let mut mutated = bytes.to_vec();
+            for _ in 0..1 + xorshift(&mut state) % 2 {
+                let i = (xorshift(&mut state) as usize) % mutated.len();
+                let r = xorshift(&mut state);
+                let b = alphabet[(r >> 8) as usize % alphabet.len()];
+                match r % 3 {
+                    0 => mutated[i] = b,
+                    1 => mutated.insert(i, b),
+                    _ => {
+                        mutated.remove(i);
+                    }
+                }
+            }
+            agree(&mutated);
         }
     }
 }

@@ -263,11 +263,33 @@ impl Field {
     /// The field a key names (by name or alias), with the key as a static
     /// string; `None` for keys that are not descriptive fields.
     pub fn from_key(key: &str) -> Option<(Field, &'static str)> {
-        Field::ALL.iter().find_map(|&f| {
-            if f.name() == key {
-                return Some((f, f.name()));
-            }
-            f.aliases().iter().find(|&&a| a == key).map(|&a| (f, a))
+        // A `match` on constants rather than a search of every name and
+        // alias: this runs for every key of every item of a manifest. It
+        // must agree with `name` and `aliases` (a test checks it does).
+        Some(match key {
+            "caption" => (Field::Caption, "caption"),
+            "description" => (Field::Caption, "description"),
+            "credit" => (Field::Credit, "credit"),
+            "creditLine" => (Field::Credit, "creditLine"),
+            "creator" => (Field::Creator, "creator"),
+            "creatorNames" => (Field::Creator, "creatorNames"),
+            "copyright" => (Field::Copyright, "copyright"),
+            "copyrightNotice" => (Field::Copyright, "copyrightNotice"),
+            "source" => (Field::Source, "source"),
+            "date" => (Field::Date, "date"),
+            "dateCreated" => (Field::Date, "dateCreated"),
+            "headline" => (Field::Headline, "headline"),
+            "title" => (Field::Title, "title"),
+            "instructions" => (Field::Instructions, "instructions"),
+            "job_id" => (Field::JobId, "job_id"),
+            "jobid" => (Field::JobId, "jobid"),
+            "jobId" => (Field::JobId, "jobId"),
+            "city" => (Field::City, "city"),
+            "country" => (Field::Country, "country"),
+            "countryName" => (Field::Country, "countryName"),
+            "alt" => (Field::Alt, "alt"),
+            "altTextAccessibility" => (Field::Alt, "altTextAccessibility"),
+            _ => return None,
         })
     }
 }
@@ -291,6 +313,9 @@ mod tests {
             }
         }
         assert_eq!(Field::from_key("Caption"), None);
+        // No key beyond the names and aliases: as many as the match has arms.
+        let keys: usize = Field::ALL.iter().map(|f| 1 + f.aliases().len()).sum();
+        assert_eq!(keys, 22);
         assert_eq!(Field::from_key("path"), None);
     }
 
