@@ -295,7 +295,8 @@ fn scan_into(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
     if let Some(s) = from_cached_record(entry, opts, hooks) {
         return s;
     }
-    let (out, store) = read_file(entry, opts, hooks, buf);
+    let mut store = None;
+    let out = read_into(entry, opts, hooks, buf, &mut store);
     if let (Some((c, _)), Some(store)) = (hooks.cache, store) {
         // What check reads is stored beside the hashes, unless a sidecar
         // (whose changes the key does not see) contributed to it.
@@ -346,19 +347,8 @@ struct Store {
     whole: bool,
 }
 
-/// Opens and reads the file once; also says whether its cache entry should
+/// Opens and reads the file once; sets `store` when its cache entry should
 /// be written (fresh hashes, or hashes from the cache but no record yet).
-fn read_file(
-    entry: &Entry,
-    opts: ScanOptions,
-    hooks: Hooks<'_>,
-    buf: &mut Vec<u8>,
-) -> (Scanned, Option<Store>) {
-    let mut store = None;
-    let out = read_into(entry, opts, hooks, buf, &mut store);
-    (out, store)
-}
-
 fn read_into(
     entry: &Entry,
     opts: ScanOptions,
