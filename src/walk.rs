@@ -1,9 +1,12 @@
-//! Walks a media root: regular files, sorted, hidden files and sidecars left out, symlinks kept inside the root.
+//! Walks a media root, folders read in parallel: regular files, sorted, hidden files and sidecars left out, symlinks kept inside the root.
 
 use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, FileType};
+use std::io;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use rayon::prelude::*;
 
 use crate::error::Error;
 
@@ -19,6 +22,11 @@ pub struct Entry {
     pub sidecar: Option<PathBuf>,
     /// The name was not valid UTF-8 and `rel` is a lossy rendering.
     pub lossy_name: bool,
+    /// The walk found this entry as a symbolic link (whose target, a file
+    /// inside the root, was checked); false for a regular file reached
+    /// through real folders. A false value is known without a stat, so
+    /// readers of plain files can skip an `lstat` of their own.
+    pub link: bool,
 }
 
 /// What the walk could not enter or read (the run goes on).
@@ -38,7 +46,8 @@ pub struct Skipped {
 pub struct Walk {
     /// Files, sorted by their relative path.
     pub entries: Vec<Entry>,
-    /// Folders or links skipped, with the reason.
+    /// Folders or links skipped, with the reason, in walk order (each
+    /// folder's names sorted bytewise, a subfolder's findings at its place).
     pub skipped: Vec<Skipped>,
 }
 
@@ -59,46 +68,187 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
             path: root.to_path_buf(),
         });
     }
-    let mut out = Walk::default();
-    let mut sidecars: HashSet<PathBuf> = HashSet::new();
-    let iter = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for item in iter {
-        let entry = match item {
-            Ok(e) => e,
-            Err(err) => {
-                let rel = err.path().map(|p| relative(root, p).0).unwrap_or_default();
-                out.skipped.push(Skipped {
-                    rel,
-                    reason: err.to_string(),
-                    unreadable: true,
-                });
-                continue;
+    let listed = list_levels(root, &canonical_root);
+    let mut out = join_in_preorder(listed);
+    // Folders come out in preorder with names sorted bytewise, which is
+    // not quite `rel` order (`a/x` sorts after `a-b`, and lossy names can
+    // collide); this stable sort fixes that and costs one linear pass when
+    // the order already holds, as it nearly always does.
+    out.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// A folder to list: its path and its path relative to the root, lossy
+/// if any of its names were not UTF-8.
+struct Folder {
+    path: PathBuf,
+    rel: String,
+    lossy: bool,
+}
+
+/// A stretch of one folder's findings, in name order, or a subfolder
+/// (by number) whose findings go at that place, as a serial walk puts them.
+enum Part {
+    Own(Walk),
+    Folder(usize),
+}
+
+/// Every folder under `root`, listed level by level rather than by
+/// recursion: a hostile tree thousands of folders deep must not overflow a
+/// thread's stack, yet the folders of one level, usually the many, are read
+/// in parallel. Folder `0` is the root; `Part::Folder` numbers index this list.
+fn list_levels(root: &Path, canonical_root: &Path) -> Vec<Vec<Part>> {
+    let mut listed: Vec<Vec<Part>> = vec![Vec::new()];
+    let mut level = vec![(
+        0,
+        Folder {
+            path: root.to_path_buf(),
+            rel: String::new(),
+            lossy: false,
+        },
+    )];
+    while !level.is_empty() {
+        let read: Vec<_> = level
+            .par_iter()
+            .map(|(_, folder)| list_folder(folder, canonical_root))
+            .collect();
+        let mut next = Vec::new();
+        for ((id, _), (mut parts, subfolders)) in level.into_iter().zip(read) {
+            let first = listed.len() + next.len();
+            for part in &mut parts {
+                if let Part::Folder(k) = part {
+                    *k += first;
+                }
             }
-        };
-        let ft = entry.file_type();
+            next.extend(
+                subfolders
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, f)| (first + k, f)),
+            );
+            if let Some(slot) = listed.get_mut(id) {
+                *slot = parts;
+            }
+        }
+        listed.resize_with(listed.len() + next.len(), Vec::new);
+        level = next;
+    }
+    listed
+}
+
+/// The folders' findings joined in preorder, each subfolder's at its place
+/// among its parent's names, as a serial walk yields them; each entry is
+/// moved once.
+fn join_in_preorder(mut listed: Vec<Vec<Part>>) -> Walk {
+    let total = listed
+        .iter()
+        .flatten()
+        .map(|part| match part {
+            Part::Own(w) => w.entries.len(),
+            Part::Folder(_) => 0,
+        })
+        .sum();
+    let mut out = Walk {
+        entries: Vec::with_capacity(total),
+        skipped: Vec::new(),
+    };
+    let mut take = |id: usize| {
+        listed
+            .get_mut(id)
+            .map(std::mem::take)
+            .unwrap_or_default()
+            .into_iter()
+    };
+    let mut stack = vec![take(0)];
+    while let Some(parts) = stack.last_mut() {
+        match parts.next() {
+            Some(Part::Own(w)) => {
+                out.entries.extend(w.entries);
+                out.skipped.extend(w.skipped);
+            }
+            Some(Part::Folder(id)) => stack.push(take(id)),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
+/// Lists one folder: its findings in name order, with `Part::Folder(k)`
+/// marking the place of the `k`th subfolder returned.
+fn list_folder(folder: &Folder, canonical_root: &Path) -> (Vec<Part>, Vec<Folder>) {
+    let (dir, rel, lossy) = (folder.path.as_path(), folder.rel.as_str(), folder.lossy);
+    let mut own = Walk::default();
+    let read = match fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(err) => {
+            own.skipped.push(io_skipped(rel.to_owned(), dir, &err));
+            return (vec![Part::Own(own)], Vec::new());
+        }
+    };
+    // Read errors are reported first, as walkdir (which this replaced) did.
+    let mut children: Vec<(OsString, FileType)> = Vec::new();
+    for item in read {
+        match item {
+            // No name to go with it: the error is all there is to report.
+            Err(err) => own.skipped.push(Skipped {
+                rel: String::new(),
+                reason: err.to_string(),
+                unreadable: true,
+            }),
+            Ok(de) => {
+                let name = de.file_name();
+                // `file_type` comes from the directory listing (d_type), so
+                // most entries cost no stat.
+                match de.file_type() {
+                    Ok(ft) if !is_hidden(&name) => children.push((name, ft)),
+                    Ok(_) => {}
+                    Err(err) => {
+                        let (child, _) = child_rel(rel, lossy, &name);
+                        own.skipped.push(io_skipped(child, &join(dir, &name), &err));
+                    }
+                }
+            }
+        }
+    }
+    // Names compare bytewise, as walkdir's `sort_by_file_name` did: that
+    // fixes the order of `skipped`.
+    children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    own.entries.reserve(children.len());
+    let mut parts = Vec::new();
+    let mut subfolders = Vec::new();
+    let mut sidecars: HashSet<PathBuf> = HashSet::new();
+    for (name, ft) in children {
+        let (child, child_lossy) = child_rel(rel, lossy, &name);
+        let path = join(dir, &name);
         if ft.is_dir() {
+            parts.push(Part::Own(std::mem::take(&mut own)));
+            parts.push(Part::Folder(subfolders.len()));
+            subfolders.push(Folder {
+                path,
+                rel: child,
+                lossy: child_lossy,
+            });
             continue;
         }
-        let path = entry.path();
-        if ft.is_symlink() {
+        let link = ft.is_symlink();
+        if link {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                Ok(target) if target.starts_with(&canonical_root) => continue,
+                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(canonical_root) => continue,
                 Ok(_) => {
-                    out.skipped.push(Skipped {
-                        rel: relative(root, path).0,
+                    own.skipped.push(Skipped {
+                        rel: child,
                         reason: "symlink leads outside the root; not followed".into(),
                         unreadable: false,
                     });
                     continue;
                 }
                 Err(err) => {
-                    out.skipped.push(Skipped {
-                        rel: relative(root, path).0,
+                    own.skipped.push(Skipped {
+                        rel: child,
                         reason: format!("broken symlink: {err}"),
                         unreadable: true,
                     });
@@ -108,37 +258,87 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
         } else if !ft.is_file() {
             continue;
         }
-        if is_sidecar(path) {
-            sidecars.insert(path.to_path_buf());
+        if is_sidecar(&name) {
+            sidecars.insert(path);
             continue;
         }
-        let (rel, lossy_name) = relative(root, path);
-        out.entries.push(Entry {
-            rel,
-            abs: path.to_path_buf(),
+        own.entries.push(Entry {
+            rel: child,
+            abs: path,
             sidecar: None,
-            lossy_name,
+            lossy_name: child_lossy,
+            link,
         });
     }
+    parts.push(Part::Own(own));
+    parts.retain(|p| match p {
+        Part::Own(w) => !w.entries.is_empty() || !w.skipped.is_empty(),
+        Part::Folder(_) => true,
+    });
+
     // Sidecars are matched against what the walk saw rather than probed with
     // a stat per candidate name: four failed stats per image were a
-    // measurable share of a 100k-file walk (docs/performance.md).
+    // measurable share of a 100k-file walk (docs/performance.md). Every
+    // candidate lies in the image's own folder, so this folder's set is the
+    // whole answer.
     if !sidecars.is_empty() {
-        for e in &mut out.entries {
-            e.sidecar = sidecar_among(&e.abs, |p| sidecars.contains(p));
+        for part in &mut parts {
+            if let Part::Own(w) = part {
+                for e in &mut w.entries {
+                    e.sidecar = sidecar_among(&e.abs, |p| sidecars.contains(p));
+                }
+            }
         }
     }
-    out.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(out)
+    (parts, subfolders)
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+/// `dir/name` with a single allocation (`Path::join` copies, then grows).
+/// The same path `DirEntry::path` gives.
+fn join(dir: &Path, name: &OsStr) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    path.push(dir);
+    path.push(name);
+    path
+}
+
+/// The relative path of `name` inside the folder `parent`, and whether it
+/// or any folder above it had to be rendered lossily. Built by appending to
+/// the parent's path: re-deriving it from the full path per file was a
+/// large share of the walk's time.
+fn child_rel(parent: &str, parent_lossy: bool, name: &OsStr) -> (String, bool) {
+    let (name, lossy) = match name.to_str() {
+        Some(s) => (std::borrow::Cow::Borrowed(s), parent_lossy),
+        None => (name.to_string_lossy(), true),
+    };
+    let mut rel = String::with_capacity(parent.len() + 1 + name.len());
+    if !parent.is_empty() {
+        rel.push_str(parent);
+        rel.push('/');
+    }
+    rel.push_str(&name);
+    (rel, lossy)
+}
+
+/// An I/O error on `path`, worded as walkdir worded it, so the messages
+/// users see did not change with the walk.
+fn io_skipped(rel: String, path: &Path, err: &io::Error) -> Skipped {
+    Skipped {
+        rel,
+        reason: format!("IO error for operation on {}: {err}", path.display()),
+        unreadable: true,
+    }
+}
+
+fn is_hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
-fn is_sidecar(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xmp"))
+/// Whether `name`, not hidden, ends in `.xmp` in any case: what
+/// `Path::extension` would say, without parsing the name as a path.
+fn is_sidecar(name: &OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.len() > 4 && name[name.len() - 4..].eq_ignore_ascii_case(b".xmp")
 }
 
 /// The sidecar of an image: `name.ext.xmp` (darktable) wins over
@@ -162,27 +362,6 @@ fn sidecar_among(path: &Path, exists: impl Fn(&Path) -> bool) -> Option<PathBuf>
         }
     }
     None
-}
-
-/// `path` relative to `root`, `/`-separated; true when the name had to be
-/// rendered lossily because it is not UTF-8.
-fn relative(root: &Path, path: &Path) -> (String, bool) {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut lossy = false;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| {
-            let s = c.as_os_str();
-            match s.to_str() {
-                Some(t) => t.to_owned(),
-                None => {
-                    lossy = true;
-                    s.to_string_lossy().into_owned()
-                }
-            }
-        })
-        .collect();
-    (parts.join("/"), lossy)
 }
 
 #[cfg(test)]
@@ -223,6 +402,8 @@ mod tests {
         let w = walk(root).unwrap();
         let rels: Vec<_> = w.entries.iter().map(|e| e.rel.as_str()).collect();
         assert_eq!(rels, ["alias.jpg", "in.jpg"]);
+        let links: Vec<_> = w.entries.iter().map(|e| e.link).collect();
+        assert_eq!(links, [true, false]);
         assert_eq!(w.skipped.len(), 1);
         assert_eq!(w.skipped[0].rel, "out.jpg");
     }
@@ -245,5 +426,119 @@ mod tests {
         assert_eq!(w.entries[1].sidecar, Some(root.join("b.XMP")));
         assert_eq!(w.skipped.len(), 1);
         assert_eq!(w.skipped[0].rel, "a.jpg.xmp");
+    }
+
+    #[test]
+    fn nested_names_come_out_in_bytewise_rel_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // `-`, `.` and ` ` sort before `/`, so a folder `a` must not pull
+        // its files ahead of the files `a-b`, `a.b`, `a b`.
+        let files = [
+            "a/b",
+            "a/a.b/c",
+            "a/a-b",
+            "a/a/x",
+            "a/a/x.y/z",
+            "a/a b",
+            "a.b",
+            "a-b/c",
+            "a b/c/d",
+            "ab",
+            "ab.c/d",
+            "a0/a/b/c/d/e/f/g",
+            "a0/a-b",
+            "A",
+            "b.b/a",
+            "b/a/a",
+        ];
+        let mut expected: Vec<String> = Vec::new();
+        for f in files {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, b"x").unwrap();
+            expected.push(f.to_owned());
+        }
+        expected.sort();
+        let w = walk(root).unwrap();
+        let rels: Vec<_> = w.entries.iter().map(|e| e.rel.clone()).collect();
+        assert_eq!(rels, expected);
+        assert!(w.entries.iter().all(|e| !e.link && !e.lossy_name));
+        assert!(w.entries.iter().all(|e| e.abs == root.join(&e.rel)));
+        assert!(w.skipped.is_empty());
+    }
+
+    #[test]
+    fn hidden_entries_below_the_top_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "x/y/ok.jpg",
+            "x/.cache/a.jpg",
+            "x/y/.hidden/b.jpg",
+            "x/y/.c.jpg",
+            "x/y/z/.d.jpg",
+        ] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, b"x").unwrap();
+        }
+        let w = walk(root).unwrap();
+        let rels: Vec<_> = w.entries.iter().map(|e| e.rel.as_str()).collect();
+        assert_eq!(rels, ["x/y/ok.jpg"]);
+        assert!(w.skipped.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_folder_is_reported_and_its_siblings_listed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a.jpg", "locked/in.jpg", "m/b.jpg", "z.jpg"] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, b"x").unwrap();
+        }
+        let locked = root.join("locked");
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+        let bypassed = fs::read_dir(&locked).is_ok();
+        let w = walk(root);
+        // Let the temp dir be removed.
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        if bypassed {
+            eprintln!("SKIPPED: this process reads folders it has no permission for (root)");
+            return;
+        }
+        let w = w.unwrap();
+        let rels: Vec<_> = w.entries.iter().map(|e| e.rel.as_str()).collect();
+        assert_eq!(rels, ["a.jpg", "m/b.jpg", "z.jpg"]);
+        assert_eq!(w.skipped.len(), 1, "{:?}", w.skipped);
+        assert_eq!(w.skipped[0].rel, "locked");
+        assert!(w.skipped[0].unreadable);
+        assert!(
+            w.skipped[0].reason.contains("ermission denied"),
+            "{}",
+            w.skipped[0].reason
+        );
+    }
+
+    #[test]
+    fn a_tree_thousands_of_folders_deep_is_walked_without_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // As deep as a path may be (PATH_MAX 4096): past what a thread's
+        // stack takes when each level is a recursive call.
+        let depth = (4000 - root.as_os_str().len().min(2000)) / 2;
+        let deepest = root.join("d/".repeat(depth));
+        fs::create_dir_all(&deepest).unwrap();
+        fs::write(deepest.join("f.jpg"), b"x").unwrap();
+        fs::write(root.join("top.jpg"), b"x").unwrap();
+        let w = walk(root).unwrap();
+        let rels: Vec<_> = w.entries.iter().map(|e| e.rel.clone()).collect();
+        assert_eq!(
+            rels,
+            [format!("{}f.jpg", "d/".repeat(depth)), "top.jpg".into()]
+        );
     }
 }
