@@ -50,7 +50,7 @@ pub fn encode(s: &Scanned, whole: bool) -> Option<Vec<u8>> {
         format,
         width: s.width,
         height: s.height,
-        effective: s.effective.clone(),
+        effective: s.effective().clone(),
         conflicts: s
             .conflicts
             .iter()
@@ -97,7 +97,7 @@ pub fn decode(
     s.height = stored.height;
     s.sha256 = Some(sha256);
     s.image_sha256 = image_sha256;
-    s.effective = stored.effective;
+    s.effective = Some(Box::new(stored.effective));
     s.conflicts = conflicts;
     s.warnings = stored.warnings;
     s.iptc_stale = stored.iptc_stale;
@@ -117,9 +117,9 @@ mod tests {
         s.width = Some(640);
         s.height = Some(480);
         s.sha256 = Some("ab".repeat(32));
-        s.effective.caption = Some("Boats at dawn.".into());
-        s.effective.credit = Some("(Screenshot/".into());
-        s.effective.creator = vec!["Jane Doe".into()];
+        s.effective_mut().caption = Some("Boats at dawn.".into());
+        s.effective_mut().credit = Some("(Screenshot/".into());
+        s.effective_mut().creator = vec!["Jane Doe".into()];
         s.conflicts = vec![Conflict {
             field: "caption",
             values: BTreeMap::from([(Source::Exif, "a".into()), (Source::Xmp, "b".into())]),
@@ -140,7 +140,7 @@ mod tests {
             (back.size, back.width, back.height),
             (1234, Some(640), Some(480))
         );
-        assert_eq!(back.effective, s.effective);
+        assert_eq!(back.effective(), s.effective());
         assert_eq!(back.conflicts, s.conflicts);
         assert_eq!(back.warnings, s.warnings);
         assert_eq!((back.iptc_stale, back.has_iptc), (Some(true), true));

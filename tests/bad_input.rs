@@ -691,6 +691,38 @@ fn symlink_loops_and_links_out_of_the_root_are_not_followed() {
         );
     }
     assert!(!text(&out.stdout).contains("SECRET"));
+
+    // `verify` judges the same paths the same way, though it spares the
+    // `lstat` of files the walk found plain: a link on the way is never
+    // plain, whether it leaves the root or (alias.jpg) stays inside.
+    fs::write(
+        &manifest,
+        r#"{"cutline": 1, "items": [{"path": "out.jpg"}, {"path": "outdir/secret.jpg"},
+                                     {"path": "alias.jpg"}, {"path": "inside.jpg"}]}"#,
+    )
+    .unwrap();
+    let out = cutline(
+        home.path(),
+        &root,
+        &[
+            "verify",
+            "-m",
+            manifest.to_str().unwrap(),
+            "--root",
+            ".",
+            "--format",
+            "json",
+        ],
+    );
+    assert_no_panic(&out, "verify with symlinks");
+    let report: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let m004: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["code"] == "M004")
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(m004, ["out.jpg", "outdir/secret.jpg"], "{findings:#?}");
 }
 
 /// Whether this process can read a file it has no permission bits for

@@ -210,7 +210,7 @@ fn plant_record(f: &Fixture, name: &str, caption: &str) {
         .find(|e| e.rel == name)
         .unwrap();
     let mut s = cutline::scan::scan_file(&entry, ScanOptions::CHECK);
-    s.effective.caption = Some(caption.to_owned());
+    s.effective_mut().caption = Some(caption.to_owned());
     let h = Hashes {
         sha256: s.sha256.clone().unwrap(),
         image_sha256: s.image_sha256.clone(),

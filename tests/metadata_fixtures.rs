@@ -178,18 +178,22 @@ fn exif_only_reads_caption(kind: Kind) {
     assert!(s.iptc.is_empty(), "{kind:?}: {:?}", s.iptc);
     assert!(s.xmp.is_empty(), "{kind:?}: {:?}", s.xmp);
     assert_eq!(
-        s.effective.caption.as_deref(),
+        s.effective().caption.as_deref(),
         Some("Boats leave the harbor at dawn."),
         "{kind:?}"
     );
-    assert_eq!(s.effective.creator, ["Jane Doe"], "{kind:?}");
+    assert_eq!(s.effective().creator, ["Jane Doe"], "{kind:?}");
     assert_eq!(
-        s.effective.copyright.as_deref(),
+        s.effective().copyright.as_deref(),
         Some("Copyright 2024 Northern Wire"),
         "{kind:?}"
     );
-    assert_eq!(s.effective.date.as_deref(), Some("2024-05-03"), "{kind:?}");
-    assert_eq!(s.effective.credit, None, "{kind:?}");
+    assert_eq!(
+        s.effective().date.as_deref(),
+        Some("2024-05-03"),
+        "{kind:?}"
+    );
+    assert_eq!(s.effective().credit, None, "{kind:?}");
 }
 
 fn iptc_only_reads_caption(kind: Kind) {
@@ -211,7 +215,11 @@ fn iptc_only_reads_caption(kind: Kind) {
         Some(&text("2024:05:03")),
         "{kind:?}: ExifTool's date form"
     );
-    assert_eq!(s.effective.date.as_deref(), Some("2024-05-03"), "{kind:?}");
+    assert_eq!(
+        s.effective().date.as_deref(),
+        Some("2024-05-03"),
+        "{kind:?}"
+    );
     assert_eq!(
         s.iptc.get("Caption-Abstract"),
         Some(&text("Nets drying on the quay in Malmö.")),
@@ -231,13 +239,13 @@ fn iptc_only_reads_caption(kind: Kind) {
     assert!(s.exif.is_empty(), "{kind:?}: {:?}", s.exif);
     assert!(s.xmp.is_empty(), "{kind:?}: {:?}", s.xmp);
     assert_eq!(
-        s.effective.caption.as_deref(),
+        s.effective().caption.as_deref(),
         Some("Nets drying on the quay in Malmö."),
         "{kind:?}"
     );
-    assert_eq!(s.effective.creator, ["Jane Doe", "John Roe"], "{kind:?}");
+    assert_eq!(s.effective().creator, ["Jane Doe", "John Roe"], "{kind:?}");
     assert_eq!(
-        s.effective.credit.as_deref(),
+        s.effective().credit.as_deref(),
         Some("Jane Doe/Northern Wire"),
         "{kind:?}"
     );
@@ -254,7 +262,11 @@ fn xmp_only_reads_caption(kind: Kind) {
         ])),
         ..Meta::default()
     });
-    assert_eq!(s.effective.date.as_deref(), Some("2024-05-03"), "{kind:?}");
+    assert_eq!(
+        s.effective().date.as_deref(),
+        Some("2024-05-03"),
+        "{kind:?}"
+    );
     assert_clean(&s, kind);
     assert_eq!(
         s.xmp.get("dc:description"),
@@ -275,17 +287,17 @@ fn xmp_only_reads_caption(kind: Kind) {
     assert!(s.exif.is_empty(), "{kind:?}: {:?}", s.exif);
     assert!(s.iptc.is_empty(), "{kind:?}: {:?}", s.iptc);
     assert_eq!(
-        s.effective.caption.as_deref(),
+        s.effective().caption.as_deref(),
         Some("Gulls over the fish market."),
         "{kind:?}"
     );
-    assert_eq!(s.effective.creator, ["Jane Doe"], "{kind:?}");
+    assert_eq!(s.effective().creator, ["Jane Doe"], "{kind:?}");
     assert_eq!(
-        s.effective.credit.as_deref(),
+        s.effective().credit.as_deref(),
         Some("Jane Doe/Northern Wire"),
         "{kind:?}"
     );
-    assert_eq!(s.effective.city.as_deref(), Some("Ullapool"), "{kind:?}");
+    assert_eq!(s.effective().city.as_deref(), Some("Ullapool"), "{kind:?}");
 }
 
 #[test]
@@ -349,7 +361,7 @@ fn png_text_description_is_read_and_loses_to_xmp() {
     let s = scan_bytes("photo.png", &bytes);
     assert_clean(&s, Kind::Png);
     assert_eq!(s.png.get("Description"), Some(&text("PNG text caption.")));
-    assert_eq!(s.effective.caption.as_deref(), Some("PNG text caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("PNG text caption."));
 
     let bytes = png_with(
         &plain_png(),
@@ -361,7 +373,7 @@ fn png_text_description_is_read_and_loses_to_xmp() {
     )
     .expect("png builds");
     let s = scan_bytes("photo.png", &bytes);
-    assert_eq!(s.effective.caption.as_deref(), Some("XMP caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("XMP caption."));
     assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
     assert_eq!(s.conflicts[0].field, "caption");
     assert_eq!(
@@ -381,7 +393,7 @@ fn exif_iptc_xmp_captions_all_differ_gives_exif_and_a_conflict() {
         assert!(s.error.is_none(), "{kind:?}: {:?}", s.error);
         assert!(s.warnings.is_empty(), "{kind:?}: {:?}", s.warnings);
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("EXIF: boats at dawn."),
             "{kind:?}"
         );
@@ -407,7 +419,7 @@ fn blank_exif_caption_gives_xmp_over_iptc() {
         let s = kind.scan(&three_captions("   "));
         assert!(s.error.is_none(), "{kind:?}: {:?}", s.error);
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("XMP: boats at dusk."),
             "{kind:?}"
         );
@@ -426,7 +438,7 @@ fn exif_and_xmp_captions_differ_in_png_and_webp_gives_exif_and_a_conflict() {
         let s = kind.scan(&three_captions("EXIF: boats at dawn."));
         assert!(s.iptc.is_empty(), "{kind:?}: no IIM in this container");
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("EXIF: boats at dawn."),
             "{kind:?}"
         );
@@ -494,7 +506,7 @@ fn stale_iptc_digest_gives_iptc_credit() {
     let s = Kind::Jpeg.scan(&credits(IptcDigest::Wrong));
     assert!(s.error.is_none(), "{:?}", s.error);
     assert_eq!(s.iptc_stale, Some(true));
-    assert_eq!(s.effective.credit.as_deref(), Some("Jane Doe/New Wire"));
+    assert_eq!(s.effective().credit.as_deref(), Some("Jane Doe/New Wire"));
     assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
     assert_eq!(s.conflicts[0].field, "credit");
 }
@@ -503,7 +515,7 @@ fn stale_iptc_digest_gives_iptc_credit() {
 fn current_iptc_digest_gives_xmp_credit() {
     let s = Kind::Jpeg.scan(&credits(IptcDigest::Correct));
     assert_eq!(s.iptc_stale, Some(false));
-    assert_eq!(s.effective.credit.as_deref(), Some("Jane Doe/Old Wire"));
+    assert_eq!(s.effective().credit.as_deref(), Some("Jane Doe/Old Wire"));
     assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
 }
 
@@ -511,7 +523,7 @@ fn current_iptc_digest_gives_xmp_credit() {
 fn absent_iptc_digest_gives_xmp_credit() {
     let s = Kind::Jpeg.scan(&credits(IptcDigest::Absent));
     assert_eq!(s.iptc_stale, None);
-    assert_eq!(s.effective.credit.as_deref(), Some("Jane Doe/Old Wire"));
+    assert_eq!(s.effective().credit.as_deref(), Some("Jane Doe/Old Wire"));
 }
 
 // ---------------------------------------------------------------------------
@@ -553,10 +565,10 @@ fn utf16_xmp_reads_caption(big_endian: bool) {
         Some(&text("Åsa Ek/Sydsvenskan"))
     );
     assert_eq!(
-        s.effective.caption.as_deref(),
+        s.effective().caption.as_deref(),
         Some("Crowds in Malmö at midsummer, 2024.")
     );
-    assert_eq!(s.effective.credit.as_deref(), Some("Åsa Ek/Sydsvenskan"));
+    assert_eq!(s.effective().credit.as_deref(), Some("Åsa Ek/Sydsvenskan"));
 }
 
 #[test]
@@ -604,7 +616,7 @@ fn jpeg_extended_xmp_property_is_merged_into_xmp() {
         Some(&text(&instructions))
     );
     assert_eq!(
-        s.effective.credit.as_deref(),
+        s.effective().credit.as_deref(),
         Some("Jane Doe/Northern Wire")
     );
 }
@@ -656,11 +668,11 @@ fn sidecar_gives_caption(sidecar_name: &str) {
         Some(&text("Jane Doe/Northern Wire"))
     );
     assert_eq!(
-        s.effective.caption.as_deref(),
+        s.effective().caption.as_deref(),
         Some("Caption from the sidecar.")
     );
     assert_eq!(
-        s.effective.credit.as_deref(),
+        s.effective().credit.as_deref(),
         Some("Jane Doe/Northern Wire")
     );
 }
@@ -693,7 +705,7 @@ fn sidecar_caption_wins_over_iptc_and_disagreement_is_a_conflict() {
     );
     let scanned = support::scan_root(dir.path());
     let s = &scanned[0];
-    assert_eq!(s.effective.caption.as_deref(), Some("Sidecar caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("Sidecar caption."));
     assert_eq!(s.conflicts.len(), 1, "{:?}", s.conflicts);
     assert_eq!(
         s.conflicts[0].values.keys().copied().collect::<Vec<_>>(),
@@ -724,11 +736,11 @@ fn latin1_iptc_without_coded_character_set_is_decoded() {
         );
         assert_eq!(s.iptc.get("City"), Some(&text("Malmö")), "{kind:?}");
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("Café au lait"),
             "{kind:?}"
         );
-        assert_eq!(s.effective.city.as_deref(), Some("Malmö"), "{kind:?}");
+        assert_eq!(s.effective().city.as_deref(), Some("Malmö"), "{kind:?}");
     }
 }
 
@@ -787,8 +799,8 @@ fn assert_damaged_iptc_still_read(s: &Scanned) {
         s.xmp.get("photoshop:Credit"),
         Some(&text("Jane Doe/Northern Wire"))
     );
-    assert_eq!(s.effective.caption.as_deref(), Some("Harbor at dusk."));
-    assert_eq!(s.effective.creator, ["Jane Doe"]);
+    assert_eq!(s.effective().caption.as_deref(), Some("Harbor at dusk."));
+    assert_eq!(s.effective().creator, ["Jane Doe"]);
 }
 
 #[test]
@@ -867,13 +879,13 @@ fn truncated_xmp_packet_warns_and_keeps_other_sources() {
             "{kind:?}"
         );
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("Harbor at dusk."),
             "{kind:?}"
         );
         if kind.carries_iptc() {
             assert_eq!(
-                s.effective.credit.as_deref(),
+                s.effective().credit.as_deref(),
                 Some("Jane Doe/Northern Wire"),
                 "{kind:?}"
             );
@@ -922,7 +934,7 @@ fn exif_camera_boilerplate_caption_gives_iptc_caption_and_no_conflict() {
             "{kind:?}"
         );
         assert_eq!(
-            s.effective.caption.as_deref(),
+            s.effective().caption.as_deref(),
             Some("Children fly kites on the beach."),
             "{kind:?}"
         );
@@ -1138,7 +1150,7 @@ fn jpeg_with_app13_split_in_two_segments_reads_iptc() {
     );
     assert_eq!(s.iptc_stale, Some(false));
     assert_eq!(
-        s.effective.credit.as_deref(),
+        s.effective().credit.as_deref(),
         Some("Jane Doe/Northern Wire")
     );
 }
@@ -1186,7 +1198,7 @@ fn nfd_iptc_and_nfc_xmp_with_padding_are_no_conflict() {
         ..Meta::default()
     });
     assert_clean(&s, Kind::Jpeg);
-    assert_eq!(s.effective.city.as_deref(), Some("Malmö"));
+    assert_eq!(s.effective().city.as_deref(), Some("Malmö"));
 }
 
 #[test]
@@ -1198,7 +1210,7 @@ fn iim_credit_cut_at_32_bytes_is_no_conflict_with_full_xmp_credit() {
         ..Meta::default()
     });
     assert_clean(&s, Kind::Jpeg);
-    assert_eq!(s.effective.credit.as_deref(), Some(full));
+    assert_eq!(s.effective().credit.as_deref(), Some(full));
 }
 
 #[test]
@@ -1219,7 +1231,7 @@ fn embedded_xmp_wins_over_sidecar_and_disagreement_is_a_conflict() {
     );
     let scanned = support::scan_root(dir.path());
     let s = &scanned[0];
-    assert_eq!(s.effective.caption.as_deref(), Some("Embedded caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("Embedded caption."));
     assert_eq!(
         s.sidecar.get("dc:description"),
         Some(&text("Sidecar caption."))
@@ -1247,7 +1259,7 @@ fn name_ext_xmp_sidecar_wins_over_name_xmp() {
     let scanned = support::scan_root(dir.path());
     assert_eq!(scanned.len(), 1);
     assert_eq!(
-        scanned[0].effective.caption.as_deref(),
+        scanned[0].effective().caption.as_deref(),
         Some("From photo.jpg.xmp.")
     );
 }
@@ -1268,7 +1280,7 @@ fn uppercase_xmp_sidecar_is_attached() {
     assert_eq!(rels, ["photo.jpg"], "the sidecar is no file of its own");
     let scanned = support::scan_root(dir.path());
     assert_eq!(
-        scanned[0].effective.caption.as_deref(),
+        scanned[0].effective().caption.as_deref(),
         Some("From PHOTO.XMP."),
         "a sidecar hidden from the walk must be attached to its image"
     );
@@ -1293,7 +1305,7 @@ fn damaged_sidecar_warns_and_gives_x003() {
         "{:?}",
         s.warnings
     );
-    assert_eq!(s.effective.caption.as_deref(), Some("IIM caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("IIM caption."));
     let findings = check_root(
         dir.path(),
         &manifest_one("photo.jpg", "IIM caption.", "Jane Doe/Northern Wire"),
@@ -1313,7 +1325,7 @@ fn stale_digest_does_not_beat_exif_caption() {
         xmp: Some(xmp_caption("XMP caption.")),
     });
     assert_eq!(s.iptc_stale, Some(true));
-    assert_eq!(s.effective.caption.as_deref(), Some("EXIF caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("EXIF caption."));
 
     let s = Kind::Jpeg.scan(&Meta {
         exif: None,
@@ -1324,5 +1336,5 @@ fn stale_digest_does_not_beat_exif_caption() {
         ),
         xmp: Some(xmp_caption("XMP caption.")),
     });
-    assert_eq!(s.effective.caption.as_deref(), Some("IIM caption."));
+    assert_eq!(s.effective().caption.as_deref(), Some("IIM caption."));
 }

@@ -31,7 +31,7 @@ const PLACEHOLDER_PHRASES: &[&str] = &[
 /// Rules on one item's caption.
 pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     let path = &j.item.path;
-    let embedded = j.record.and_then(|r| r.effective.caption.as_deref());
+    let embedded = j.record.and_then(|r| r.effective().caption.as_deref());
     let manifest = j.item.caption.as_deref().filter(|c| !c.trim().is_empty());
     let Some(caption) = text_or_embedded(manifest, embedded) else {
         if !sink.policy.requires(Field::Caption) {
@@ -133,7 +133,7 @@ pub(super) fn check_duplicates(joined: &[Joined<'_>], sink: &mut Sink) {
         .par_iter()
         .with_min_len(256)
         .map(|j| {
-            let embedded = j.record.and_then(|r| r.effective.caption.as_deref());
+            let embedded = j.record.and_then(|r| r.effective().caption.as_deref());
             let manifest = j.item.caption.as_deref().filter(|c| !c.trim().is_empty());
             let caption = text_or_embedded(manifest, embedded)?;
             if placeholder(caption).is_some() || policy.placeholder_in(caption).is_some() {

@@ -29,7 +29,7 @@ const PLACEHOLDERS: &[&str] = &[
 /// Rules on one item's credit line.
 pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     let path = &j.item.path;
-    let embedded = j.record.and_then(|r| r.effective.credit.as_deref());
+    let embedded = j.record.and_then(|r| r.effective().credit.as_deref());
     // A credit of only white space is as good as none; "(" is not: it is
     // an empty credit that reached print (R003).
     let manifest = j.item.credit.as_deref().filter(|c| !c.trim().is_empty());

@@ -2,8 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::prelude::*;
-
 use crate::check::{Context, Joined, Sink};
 use crate::manifest::{self, Item, path_key};
 use crate::policy::Level;
@@ -18,23 +16,19 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
     // Syntax first, so a hostile path never reaches the file system; then
     // symlinks on the way (DESIGN.md §3). One `lstat` per item: on every core.
     let resolver = manifest::Resolver::new(&ctx.root);
+    let plain = crate::scan::plain_paths(ctx.scanned);
     let policy = sink.policy;
-    let verdicts: Vec<Option<manifest::UnsafePath>> = ctx
-        .manifest
-        .items
-        .par_iter()
-        .with_min_len(256)
-        .map(|item| {
-            (!policy.is_ignored(&item.path))
-                .then(|| resolver.resolve(&item.path).err())
-                .flatten()
-        })
-        .collect();
-    for (item, unsafe_why) in ctx.manifest.items.iter().zip(verdicts) {
+    let mut unsafe_paths = resolver.unsafe_among(
+        &ctx.manifest.items,
+        |item| (!policy.is_ignored(&item.path)).then_some(item.path.as_str()),
+        &plain,
+    );
+    drop(plain);
+    for (i, item) in ctx.manifest.items.iter().enumerate() {
         if sink.policy.is_ignored(&item.path) {
             continue; // the policy's `ignore`: not checked at all
         }
-        if let Some(why) = unsafe_why {
+        if let Some(why) = unsafe_paths.remove(&i) {
             sink.add(
                 sink.build(
                     Code::M004,

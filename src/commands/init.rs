@@ -54,7 +54,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
 
 /// A manifest item pre-filled from what the file says of itself.
 pub fn item_from(r: &Scanned) -> Item {
-    let e = &r.effective;
+    let e = r.effective();
     Item {
         path: r.path.clone(),
         sha256: r.sha256.clone(),

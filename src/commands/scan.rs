@@ -78,8 +78,8 @@ fn table(records: &[Scanned], out: &mut dyn Write) -> std::io::Result<()> {
         let (caption, credit) = match &r.error {
             Some(e) => (format!("error: {e}"), String::new()),
             None => (
-                r.effective.caption.clone().unwrap_or_default(),
-                r.effective.credit.clone().unwrap_or_default(),
+                r.effective().caption.clone().unwrap_or_default(),
+                r.effective().credit.clone().unwrap_or_default(),
             ),
         };
         writeln!(

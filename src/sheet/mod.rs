@@ -212,7 +212,7 @@ pub fn section(input: Input<'_>) -> Section {
             None => Kind::Missing,
         };
         let mut card = Card::new(kind, &item.path);
-        let eff = record.map(|r| &r.effective);
+        let eff = record.map(Scanned::effective);
         card.caption = item
             .caption
             .clone()
@@ -247,10 +247,10 @@ pub fn section(input: Input<'_>) -> Section {
             continue; // a README beside the photos is no card
         }
         let mut card = Card::new(Kind::Unlisted, &s.path);
-        card.caption.clone_from(&s.effective.caption);
-        card.credit.clone_from(&s.effective.credit);
-        card.creator.clone_from(&s.effective.creator);
-        card.date.clone_from(&s.effective.date);
+        card.caption.clone_from(&s.effective().caption);
+        card.credit.clone_from(&s.effective().credit);
+        card.creator.clone_from(&s.effective().creator);
+        card.date.clone_from(&s.effective().date);
         card.fill_from(s, input.root);
         listed.entry(key).or_default().push(cards.len());
         cards.push(card);
