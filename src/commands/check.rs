@@ -178,6 +178,14 @@ pub(crate) fn tidy(root: &Path) -> String {
 /// The manifests named on the command line, or every `manifests/*.json`
 /// when none is, each loaded; the first that cannot be read is the error.
 pub(crate) fn load_manifests(named: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest)>, Error> {
+    load_manifests_with(named, manifest::load)
+}
+
+/// [`load_manifests`], each read by `load`.
+pub(crate) fn load_manifests_with(
+    named: &[PathBuf],
+    load: fn(&Path) -> Result<Manifest, manifest::ManifestError>,
+) -> Result<Vec<(PathBuf, Manifest)>, Error> {
     let paths = if named.is_empty() {
         find_manifests(Path::new(DEFAULT_MANIFEST_DIR))?
     } else {
@@ -185,7 +193,7 @@ pub(crate) fn load_manifests(named: &[PathBuf]) -> Result<Vec<(PathBuf, Manifest
     };
     paths
         .into_iter()
-        .map(|p| manifest::load(&p).map(|m| (p, m)).map_err(Error::from))
+        .map(|p| load(&p).map(|m| (p, m)).map_err(Error::from))
         .collect()
 }
 

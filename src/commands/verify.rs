@@ -8,11 +8,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::check::Finding;
-use crate::commands::check::{load_manifests, root_of, tidy};
+use crate::commands::check::{load_manifests_with, root_of, tidy};
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
 use crate::fixity::{self, Audit, Category, FileState};
-use crate::manifest::Manifest;
+use crate::manifest::{self, Manifest};
 use crate::progress::Progress;
 use crate::report::Format;
 use crate::rules::Severity;
@@ -53,7 +53,8 @@ pub struct Verified {
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     // Every manifest is read before any work: a bad one stops the run
     // (exit 2) before anything is printed or written.
-    let loaded = load_manifests(&o.manifests)?;
+    // Fixity reads no caption or credit: items keep only paths and hashes.
+    let loaded = load_manifests_with(&o.manifests, manifest::load_fixity)?;
     // Fixity reads every byte and nothing else: no metadata walk.
     let mut scans = Scans::new(ScanOptions::FIXITY, loaded.iter().map(|(_, m)| m));
     let mut runs = Vec::new();

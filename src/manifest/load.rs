@@ -38,16 +38,37 @@ pub const MAX_DEPTH: usize = 128;
 /// A UTF-8 byte-order mark is accepted and dropped (Windows editors add one);
 /// UTF-16 and invalid UTF-8 are errors that say where.
 pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+    load_with(path, false)
+}
+
+/// [`load`] for `verify`, which reads only paths, hashes, sizes and
+/// `missing`: every item is cut to those ([`Item::fixity_only`]) as it is
+/// parsed, so a 100k-item manifest's captions and credits (a third of its
+/// memory) are never all held at once.
+pub fn load_fixity(path: &Path) -> Result<Manifest, ManifestError> {
+    load_with(path, true)
+}
+
+fn load_with(path: &Path, fixity_only: bool) -> Result<Manifest, ManifestError> {
     // A valid manifest is read through a window; anything else (rare) is
     // read again, whole, to say where and what the problem is.
-    if let Some(manifest) = stream::load(path) {
-        return Ok(manifest);
+    let mut manifest = match stream::load(path, fixity_only) {
+        Some(m) => m,
+        None => {
+            let bytes = std::fs::read(path).map_err(|source| ManifestError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            parse_bytes(&bytes, path)?
+        }
+    };
+    // The items grew by doubling while parsed: up to half again their size
+    // in slack, 16 MB for 100k items, held for the whole run otherwise.
+    if fixity_only {
+        manifest.items.iter_mut().for_each(Item::fixity_only);
     }
-    let bytes = std::fs::read(path).map_err(|source| ManifestError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_bytes(&bytes, path)
+    manifest.items.shrink_to_fit();
+    Ok(manifest)
 }
 
 /// Parse manifest bytes; `origin` names the file in errors.
@@ -1347,10 +1368,19 @@ mod tests {
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{shown}"),
             _ => panic!("{shown}\nquick: {quick:?}\ngeneral: {general:?}"),
         }
+        // `verify`'s reading cuts each item as it is parsed, even when a
+        // unit is tried again in a bigger window: the same as cutting after.
+        let cut = general.as_ref().ok().map(|m| {
+            let mut m = m.clone();
+            m.items.iter_mut().for_each(Item::fixity_only);
+            format!("{m:?}")
+        });
         for window in [1, 2, 3, 7, 64, stream::WINDOW] {
-            let streamed = stream::read(bytes, window).map(|m| format!("{m:?}"));
+            let streamed = stream::read(bytes, window, false).map(|m| format!("{m:?}"));
             let want = general.as_ref().ok().map(|m| format!("{m:?}"));
             assert_eq!(streamed, want, "window {window}: {shown}");
+            let streamed = stream::read(bytes, window, true).map(|m| format!("{m:?}"));
+            assert_eq!(streamed, cut, "fixity, window {window}: {shown}");
         }
     }
 

@@ -91,6 +91,19 @@ pub struct Item {
 }
 
 impl Item {
+    /// The item as fixity sees it: path, hashes, size and `missing`; every
+    /// descriptive field and unknown key dropped.
+    pub fn fixity_only(&mut self) {
+        *self = Item {
+            path: std::mem::take(&mut self.path),
+            sha256: self.sha256.take(),
+            image_sha256: self.image_sha256.take(),
+            size: self.size,
+            missing: self.missing,
+            ..Item::default()
+        };
+    }
+
     /// An item with only a path.
     pub fn new(path: impl Into<String>) -> Self {
         Item {

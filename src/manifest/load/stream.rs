@@ -37,8 +37,10 @@ enum State {
     End,
 }
 
-/// The manifest at `path`, if it is a regular file holding a valid one.
-pub(super) fn load(path: &Path) -> Option<Manifest> {
+/// The manifest at `path`, if it is a regular file holding a valid one;
+/// with `fixity_only`, each item is cut to what fixity reads as soon as it
+/// is parsed ([`Item::fixity_only`]).
+pub(super) fn load(path: &Path, fixity_only: bool) -> Option<Manifest> {
     let file = File::open(path).ok()?;
     let meta = file.metadata().ok()?;
     // Only a regular file can be read again, whole, should this give up
@@ -49,15 +51,18 @@ pub(super) fn load(path: &Path) -> Option<Manifest> {
     // One byte more than a small file holds, to see its end in one pass.
     let window =
         usize::try_from(meta.len()).map_or(WINDOW, |len| len.saturating_add(1).min(WINDOW));
-    read(file, window)
+    read(file, window, fixity_only)
 }
 
 /// The manifest `source` holds, read `window` bytes at a time (the window
 /// grows for a unit larger than it); `None` if it is not a valid manifest
 /// or cannot be read.
-pub(super) fn read(mut source: impl Read, window: usize) -> Option<Manifest> {
+pub(super) fn read(mut source: impl Read, window: usize, fixity_only: bool) -> Option<Manifest> {
     let mut buf = vec![0; window.max(1)];
     let (mut start, mut filled, mut eof) = (0, 0, false);
+    // Items before this index are already cut to fixity (a unit tried again
+    // may pop one, hence the `min` below).
+    let mut cut = 0;
     let mut state = State::Open;
     let mut members = Vec::new();
     let mut items = Vec::new();
@@ -88,6 +93,13 @@ pub(super) fn read(mut source: impl Read, window: usize) -> Option<Manifest> {
         };
         let mut parser = Parser::new(text, true);
         start = advance(&mut parser, &mut state, &mut members, &mut items);
+        if fixity_only {
+            // Cut while the window's items are fresh: the text they drop is
+            // reused by the next window's, so it never adds up in memory.
+            cut = cut.min(items.len());
+            items.iter_mut().skip(cut).for_each(Item::fixity_only);
+            cut = items.len();
+        }
         if eof {
             if state != State::End || start != filled {
                 return None;
