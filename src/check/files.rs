@@ -1,9 +1,11 @@
 //! File-level rules: unsafe paths (M004), duplicate entries (M003), missing (M001) and unlisted (M002) files.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::check::{Context, Joined, Sink};
-use crate::manifest::{self, Item, path_key};
+use crate::manifest::{self, Item, path_key_cow};
 use crate::policy::Level;
 use crate::rules::Code;
 
@@ -11,7 +13,7 @@ use crate::rules::Code;
 /// to look up on disk, first occurrence only. An unsafe path is never
 /// opened (DESIGN.md §3).
 pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Item> {
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<Cow<'_, str>, &str> = HashMap::new();
     let mut safe = Vec::new();
     // Syntax first, so a hostile path never reaches the file system; then
     // symlinks on the way (DESIGN.md §3). One `lstat` per item: on every core.
@@ -39,7 +41,7 @@ pub(super) fn check_paths<'a>(ctx: &Context<'a>, sink: &mut Sink) -> Vec<&'a Ite
             );
             continue;
         }
-        let key = path_key(&item.path);
+        let key = path_key_cow(&item.path);
         if let Some(first) = seen.get(&key) {
             let msg = if *first == item.path {
                 "listed more than once in this manifest".to_owned()
@@ -69,14 +71,16 @@ pub(super) fn check_presence(ctx: &Context<'_>, joined: &[Joined<'_>], sink: &mu
             sink.add(sink.build(Code::M001, &j.item.path, msg));
         }
     }
-    let listed: HashSet<String> = ctx
+    let listed: HashSet<Cow<'_, str>> = ctx
         .manifest
         .items
         .iter()
-        .map(|i| path_key(&i.path))
+        .map(|i| path_key_cow(&i.path))
         .collect();
     for s in ctx.scanned {
-        if s.is_image() && !listed.contains(&path_key(&s.path)) && !sink.policy.is_ignored(&s.path)
+        if s.is_image()
+            && !listed.contains(&path_key_cow(&s.path))
+            && !sink.policy.is_ignored(&s.path)
         {
             let b = sink.build(Code::M002, &s.path, "image on disk but not in the manifest");
             // The policy's `unlisted` says how much an unlisted file matters.
