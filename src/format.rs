@@ -29,6 +29,20 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in declaration order.
+    pub const ALL: [Format; 10] = [
+        Format::Jpeg,
+        Format::Png,
+        Format::Tiff,
+        Format::Webp,
+        Format::Heic,
+        Format::Avif,
+        Format::Gif,
+        Format::Psd,
+        Format::Jp2,
+        Format::Jxl,
+    ];
+
     /// The lowercase name used in JSON output and messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -124,6 +138,27 @@ fn ftyp_format(head: &[u8]) -> Option<Format> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_format_once_in_order() {
+        // No wildcard arm: a new format fails to compile here until `ALL`
+        // (and with it the cache's record codes) has it.
+        let place = |f: Format| match f {
+            Format::Jpeg => 0,
+            Format::Png => 1,
+            Format::Tiff => 2,
+            Format::Webp => 3,
+            Format::Heic => 4,
+            Format::Avif => 5,
+            Format::Gif => 6,
+            Format::Psd => 7,
+            Format::Jp2 => 8,
+            Format::Jxl => 9,
+        };
+        for (i, f) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(place(f), i, "{f:?}");
+        }
+    }
 
     #[test]
     fn sniffs_each_signature() {

@@ -19,20 +19,9 @@ use crate::scan::Scanned;
 /// a 100k-file re-check read twice the cache pages).
 const READER: &str = concat!("cutline ", env!("CARGO_PKG_VERSION"), " record 2");
 
-/// Every format, by its code in a record (a format not listed here is not
-/// cached, so adding one can never make a record decode wrongly).
-const FORMATS: [Format; 10] = [
-    Format::Jpeg,
-    Format::Png,
-    Format::Tiff,
-    Format::Webp,
-    Format::Heic,
-    Format::Avif,
-    Format::Gif,
-    Format::Psd,
-    Format::Jp2,
-    Format::Jxl,
-];
+/// Every format, by its code in a record: its place in [`Format::ALL`]
+/// (codes need to hold only within one version, which the tag names).
+const FORMATS: [Format; 10] = Format::ALL;
 
 /// Every source, by its code in a record.
 const SOURCES: [Source; 6] = [

@@ -28,18 +28,7 @@ use support::embed::{
 };
 use support::{HEIGHT, WIDTH, plain_jpeg, plain_png, plain_webp, rgb};
 
-const ALL_FORMATS: [Format; 10] = [
-    Format::Jpeg,
-    Format::Png,
-    Format::Tiff,
-    Format::Webp,
-    Format::Heic,
-    Format::Avif,
-    Format::Gif,
-    Format::Psd,
-    Format::Jp2,
-    Format::Jxl,
-];
+const ALL_FORMATS: [Format; 10] = Format::ALL;
 
 /// Valid files carrying EXIF, IPTC and XMP, one per container the builders
 /// write, plus minimal headers of the others: the starting points mutated below.
