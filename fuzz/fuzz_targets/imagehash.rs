@@ -4,26 +4,13 @@
 use cutline::format::Format;
 use libfuzzer_sys::fuzz_target;
 
-const ALL: [Format; 10] = [
-    Format::Jpeg,
-    Format::Png,
-    Format::Tiff,
-    Format::Webp,
-    Format::Heic,
-    Format::Avif,
-    Format::Gif,
-    Format::Psd,
-    Format::Jp2,
-    Format::Jxl,
-];
-
 fuzz_target!(|data: &[u8]| {
     // The sniffed format first (the path a scan takes), then every walker, so
     // a PNG seed mutated into a TIFF-looking header still reaches the TIFF walk.
     if let Some(f) = cutline::format::sniff(data) {
         let _ = cutline::imagehash::image_sha256(f, data);
     }
-    for f in ALL {
+    for f in Format::ALL {
         let _ = cutline::imagehash::image_sha256(f, data);
     }
 });
