@@ -509,3 +509,49 @@ fn large_files_are_told_apart_the_same_when_only_their_hash_is_streamed() {
         assert_eq!(item.image_sha256, rec.image_sha256, "{}", item.path);
     }
 }
+
+#[test]
+fn manifests_verified_together_get_what_each_gets_alone() {
+    // Two manifests share one media root and a third has its own: every
+    // root is read once, all before any classification, and each manifest
+    // must still get exactly the verdicts of a run of its own.
+    let a = story(&[("a.jpg", jpeg(1)), ("b.jpg", jpeg(2))]);
+    let b = story(&[("c.jpg", jpeg(3))]);
+    let mut second: Value =
+        serde_json::from_str(&fs::read_to_string(&a.manifest).expect("test setup"))
+            .expect("test setup");
+    second["items"][0]["sha256"] = json!("0".repeat(64));
+    let a2 = a.manifest.with_file_name("second.json");
+    fs::write(&a2, second.to_string()).expect("test setup");
+    fs::write(b.media.join("c.jpg"), jpeg(4)).expect("test setup");
+
+    let all = [a.manifest.clone(), a2.clone(), b.manifest.clone()];
+    let (_, together) = run(Command::Verify(commands::verify::Options {
+        manifests: all.to_vec(),
+        root: None,
+        format: Format::Json,
+    }));
+    let together: Value = serde_json::from_str(&together).expect("verify prints JSON");
+    let of = |doc: &Value, m: &Path| -> Vec<Value> {
+        doc["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .filter(|f| f["manifest"] == m.display().to_string())
+            .cloned()
+            .collect()
+    };
+    for m in &all {
+        let (_, alone) = verify_json(m);
+        assert_eq!(of(&together, m), of(&alone, m), "{}", m.display());
+    }
+    // The runs differ where the manifests do, so the comparison means something.
+    let cats = |m: &Path| {
+        of(&together, m)
+            .iter()
+            .map(|f| f["category"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(cats(&a.manifest), cats(&a2));
+    assert_ne!(cats(&b.manifest), ["unchanged"]);
+}

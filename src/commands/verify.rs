@@ -57,11 +57,20 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let loaded = load_manifests_with(&o.manifests, manifest::load_fixity)?;
     // Fixity reads every byte and nothing else: no metadata walk.
     let mut scans = Scans::new(ScanOptions::FIXITY, loaded.iter().map(|(_, m)| m));
+    let roots: Vec<PathBuf> = loaded
+        .iter()
+        .map(|(path, m)| root_of(path, m, o.root.as_deref()))
+        .collect();
+    // Every root is read before any is classified, so the recorded hashes
+    // (only reading needs them) are freed before classification, the peak.
+    for root in &roots {
+        scans.get(root)?;
+    }
+    scans.done_reading();
     let mut runs = Vec::new();
-    for (path, m) in &loaded {
-        let root = root_of(path, m, o.root.as_deref());
-        let scanned = scans.get(&root)?;
-        runs.push(verify_one(path, m, &root, scanned));
+    for ((path, m), root) in loaded.iter().zip(&roots) {
+        let scanned = scans.get(root)?;
+        runs.push(verify_one(path, m, root, scanned));
     }
     let failed = runs
         .iter()
@@ -113,6 +122,12 @@ impl<'m> Scans<'m> {
             recorded: Recorded::of(manifests),
             done: HashMap::new(),
         }
+    }
+
+    /// Frees what only reading needs; a root read later is read without
+    /// the recorded hashes (its image hashes are computed).
+    pub(crate) fn done_reading(&mut self) {
+        self.recorded = Recorded::default();
     }
 
     /// The fresh read of every file under `root`.
