@@ -19,10 +19,6 @@ use crate::scan::Scanned;
 /// a 100k-file re-check read twice the cache pages).
 const READER: &str = concat!("cutline ", env!("CARGO_PKG_VERSION"), " record 2");
 
-/// Every format, by its code in a record: its place in [`Format::ALL`]
-/// (codes need to hold only within one version, which the tag names).
-const FORMATS: [Format; 10] = Format::ALL;
-
 /// Every source, by its code in a record.
 const SOURCES: [Source; 6] = [
     Source::Container,
@@ -53,7 +49,9 @@ fn encode_as(s: &Scanned, whole: bool, reader: &str) -> Option<Vec<u8>> {
     }
     let mut w = Writer(Vec::with_capacity(256));
     w.text(reader);
-    w.byte(code_of(&FORMATS, format)?);
+    // A format's code is its place in `Format::ALL` (codes need to hold
+    // only within one version, which the tag names).
+    w.byte(code_of(&Format::ALL, format)?);
     w.dimension(s.width);
     w.dimension(s.height);
     let e = s.effective();
@@ -112,7 +110,7 @@ pub fn decode(
         return None;
     }
     let mut s = Scanned::empty(path);
-    s.format = Some(*FORMATS.get(usize::from(r.byte()?))?);
+    s.format = Some(*Format::ALL.get(usize::from(r.byte()?))?);
     s.size = size;
     s.width = r.dimension()?;
     s.height = r.dimension()?;
@@ -394,7 +392,7 @@ mod tests {
         for (stale, iptc) in [(None, false), (Some(false), true)] {
             s.iptc_stale = stale;
             s.has_iptc = iptc;
-            for f in FORMATS {
+            for f in Format::ALL {
                 s.format = Some(f);
                 let back = decode(
                     &encode(&s, true).unwrap(),
