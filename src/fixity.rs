@@ -25,7 +25,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::manifest::{self, Manifest, nfc, path_key_cow as key_of};
 use crate::rules::{Code, Severity};
 use crate::scan::{self, Scanned};
@@ -413,17 +413,8 @@ impl Auditor<'_> {
     /// Adds a finding with the code's default severity and returns it for
     /// the caller to fill in.
     fn finding(&mut self, code: Code, path: &str, message: String) -> &mut Finding {
-        self.findings.push(Finding {
-            code,
-            rule: code.rule(),
-            severity: code.default_severity(),
-            manifest: self.name.to_owned(),
-            path: path.to_owned(),
-            field: None,
-            expected: None,
-            actual: None,
-            message,
-        });
+        self.findings
+            .push(Finding::new(code, self.name, path, message));
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }

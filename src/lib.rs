@@ -16,6 +16,7 @@ pub mod container;
 pub mod credit;
 pub mod error;
 pub mod exchange;
+pub mod finding;
 pub mod fixity;
 pub mod format;
 pub mod imagehash;

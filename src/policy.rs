@@ -13,7 +13,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde_json::Value;
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::manifest::{Field, Item};
 use crate::rules::{Code, Severity};
 

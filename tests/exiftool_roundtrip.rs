@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use cutline::check::{Context, Finding, check};
+use cutline::check::{Context, check};
+use cutline::finding::Finding;
 use cutline::manifest::{self, Manifest};
 use cutline::scan::{ScanOptions, scan_all};
 use cutline::walk::walk;

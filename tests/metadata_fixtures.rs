@@ -2,8 +2,8 @@
 
 mod support;
 
-use cutline::check::Finding;
 use cutline::commands::init::item_from;
+use cutline::finding::Finding;
 use cutline::format::Format;
 use cutline::metadata::fields::{Source, Value};
 use cutline::scan::Scanned;

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use cutline::check::{Context, Finding, check_with_policy};
+use cutline::check::{Context, check_with_policy};
+use cutline::finding::Finding;
 use cutline::manifest::{self, Manifest};
 use cutline::policy::Policy;
 use cutline::rules::Severity;

@@ -1,4 +1,4 @@
-//! Keeps docs/rules.md and the code catalogue in step: same codes, rule names and severities.
+//! Keeps docs/rules.md and the code catalogue in step: same codes, rule names, severities, targets, commands and policy.
 
 use cutline::rules::Code;
 
@@ -18,6 +18,9 @@ fn rules_table_matches_catalogue() {
                 cells[1].to_owned(),
                 cells[2].to_owned(),
                 cells[3].to_owned(),
+                cells[4].to_owned(),
+                cells[5].to_owned(),
+                cells[6].to_owned(),
             ));
         }
     }
@@ -29,6 +32,16 @@ fn rules_table_matches_catalogue() {
             .unwrap_or_else(|| panic!("{code} is in the code but not in docs/rules.md"));
         assert_eq!(row.1, code.rule(), "rule name of {code}");
         assert_eq!(row.2, code.default_severity().name(), "severity of {code}");
+        let target = serde_json::to_value(code.target()).expect("target");
+        assert_eq!(Some(row.3.as_str()), target.as_str(), "points-at of {code}");
+        let commands: Vec<&str> = code.commands().iter().map(|c| c.name()).collect();
+        assert_eq!(row.4, commands.join(", "), "commands of {code}");
+        let policy = if code.decides_validity() {
+            "fixed"
+        } else {
+            "adjustable"
+        };
+        assert_eq!(row.5, policy, "policy column of {code}");
     }
     for d in documented {
         assert!(

@@ -12,62 +12,12 @@ use std::path::{Path, PathBuf};
 
 use foldhash::HashMap;
 use rayon::prelude::*;
-use serde::Serialize;
 
+use crate::finding::{Finding, FindingBuilder};
 use crate::manifest::{Item, Manifest, path_key_cow};
 use crate::policy::Policy;
-use crate::rules::{Code, Severity};
+use crate::rules::Code;
 use crate::scan::Scanned;
-
-/// One problem found, as data; reporters decide how it looks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// Stable code (`R002`).
-    pub code: Code,
-    /// The rule's name (`credit-truncated`).
-    pub rule: &'static str,
-    /// Severity after policy.
-    pub severity: Severity,
-    /// The manifest the finding belongs to.
-    pub manifest: String,
-    /// The item or file path, relative to the root.
-    pub path: String,
-    /// The manifest field concerned (`caption`, `credit`, `sha256`…).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<&'static str>,
-    /// What was expected (the manifest's value, for comparisons).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<String>,
-    /// What was found.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actual: Option<String>,
-    /// For a person.
-    pub message: String,
-}
-
-/// Builds a finding with its default severity; the fields are filled by
-/// the chained setters.
-#[derive(Debug)]
-pub(crate) struct FindingBuilder(Finding);
-
-impl FindingBuilder {
-    pub(crate) fn field(mut self, f: &'static str) -> Self {
-        self.0.field = Some(f);
-        self
-    }
-    pub(crate) fn expected(mut self, v: impl Into<String>) -> Self {
-        self.0.expected = Some(v.into());
-        self
-    }
-    pub(crate) fn actual(mut self, v: impl Into<String>) -> Self {
-        self.0.actual = Some(v.into());
-        self
-    }
-    pub(crate) fn severity(mut self, s: Severity) -> Self {
-        self.0.severity = s;
-        self
-    }
-}
 
 /// Everything the rules look at for one manifest.
 pub struct Context<'a> {
@@ -97,7 +47,7 @@ pub(crate) struct Sink<'p> {
 
 impl Sink<'_> {
     pub(crate) fn add(&mut self, b: FindingBuilder) {
-        self.findings.push(b.0);
+        self.findings.push(b.done());
     }
 
     pub(crate) fn build(
@@ -106,17 +56,7 @@ impl Sink<'_> {
         path: &str,
         message: impl Into<String>,
     ) -> FindingBuilder {
-        FindingBuilder(Finding {
-            code,
-            rule: code.rule(),
-            severity: code.default_severity(),
-            manifest: self.manifest.clone(),
-            path: path.to_owned(),
-            field: None,
-            expected: None,
-            actual: None,
-            message: message.into(),
-        })
+        FindingBuilder::new(Finding::new(code, &self.manifest, path, message))
     }
 }
 

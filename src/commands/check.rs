@@ -60,6 +60,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let recorded = Recorded::of(loaded.iter().map(|(_, m)| m));
     let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
     let mut run = CheckRun {
+        command: crate::rules::Command::Check,
         manifests: Vec::new(),
         findings: Vec::new(),
         fail_on: o.fail_on,

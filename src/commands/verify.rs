@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::check::Finding;
 use crate::commands::check::{load_manifests_with, root_of, tidy};
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
+use crate::finding::Finding;
 use crate::fixity::{self, Audit, Category, FileState};
 use crate::manifest::{self, Manifest};
 use crate::progress::Progress;

@@ -4,7 +4,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::report::{CheckRun, ManifestRun, Report, Summary};
 
 /// The wire version of this document; bumped on any incompatible change.

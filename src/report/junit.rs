@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io;
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::report::{CheckRun, Report};
 
 /// Writes the run as JUnit XML (the Ant/Surefire shape CI servers read).

@@ -2,7 +2,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::report::CheckRun;
 use crate::rules::Code;
 

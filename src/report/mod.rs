@@ -11,8 +11,8 @@ use std::io::{self, IsTerminal};
 
 use serde::Serialize;
 
-use crate::check::Finding;
-use crate::rules::Severity;
+use crate::finding::Finding;
+use crate::rules::{Command, Severity};
 
 pub use github::Github;
 pub use human::Human;
@@ -39,6 +39,8 @@ pub struct ManifestRun {
 /// Everything a reporter needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckRun {
+    /// The command that ran (SARIF lists the rules it can emit).
+    pub command: Command,
     /// Each manifest checked, in order.
     pub manifests: Vec<ManifestRun>,
     /// All findings, sorted by manifest, path, code.

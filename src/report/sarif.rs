@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::report::location::{locate, uri_path};
 use crate::report::{CheckRun, Report};
-use crate::rules::{Code, Severity};
+use crate::rules::{Code, Command, Severity};
 
 /// The project's home (Cargo.toml `repository`), empty while it has none.
 /// SARIF wants absolute URIs for `helpUri` and `informationUri`, so they
@@ -29,8 +29,18 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn rules() -> Vec<Value> {
+/// The codes `command` can emit, in catalogue order: SARIF's
+/// `tool.driver.rules` and each result's `ruleIndex` into it.
+fn codes_of(command: Command) -> Vec<Code> {
     Code::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.commands().contains(&command))
+        .collect()
+}
+
+fn rules(codes: &[Code]) -> Vec<Value> {
+    codes
         .iter()
         .map(|c| {
             let mut rule = json!({
@@ -51,6 +61,7 @@ fn rules() -> Vec<Value> {
 impl Report for Sarif {
     fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
         let cwd = std::env::current_dir().ok();
+        let codes = codes_of(run.command);
         let results: Vec<Value> = run
             .findings
             .iter()
@@ -78,7 +89,7 @@ impl Report for Sarif {
                 }
                 json!({
                     "ruleId": f.code.as_str(),
-                    "ruleIndex": Code::ALL.iter().position(|c| *c == f.code),
+                    "ruleIndex": codes.iter().position(|c| *c == f.code),
                     "level": level(f.severity),
                     "message": { "text": message },
                     "locations": [{ "physicalLocation": { "artifactLocation": artifact } }],
@@ -90,7 +101,7 @@ impl Report for Sarif {
             "name": "cutline",
             "version": env!("CARGO_PKG_VERSION"),
             "semanticVersion": env!("CARGO_PKG_VERSION"),
-            "rules": rules(),
+            "rules": rules(&codes),
         });
         if let (Some(uri), Some(map)) = (home(""), driver.as_object_mut()) {
             map.insert("informationUri".to_owned(), Value::String(uri));

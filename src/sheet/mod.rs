@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::format::Format;
 use crate::manifest::{Manifest, check_path, path_key};
 use crate::policy::Policy;

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::STANDARD;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use sha2::{Digest, Sha256};
 
-use crate::check::Finding;
+use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::sanitize;
 use crate::sheet::thumbnail::Origin;

@@ -4,7 +4,8 @@ pub mod embed;
 
 use std::path::Path;
 
-use cutline::check::{Context, Finding, check};
+use cutline::check::{Context, check};
+use cutline::finding::Finding;
 use cutline::manifest;
 use cutline::scan::{ScanOptions, Scanned, scan_all};
 use cutline::walk::walk;
