@@ -515,7 +515,7 @@ impl Auditor<'_> {
                 "sha256",
                 expected,
                 actual,
-                "only the metadata changed: the file's bytes differ, its image data is the same",
+                "only the metadata changed: the file's bytes differ, its image data is the same (run `cutline update` to record the new hashes)",
             ),
             (Some(want), Some(got)) => (
                 Category::ImageChanged,

@@ -1,28 +1,16 @@
-//! Integrity rules: the file's bytes against the manifest's hash (H001) and unreadable images (X001).
+//! Integrity rules beyond fixity: a file whose bytes were read but that is not a readable image (X001).
 
 use crate::check::{Joined, Sink};
 use crate::rules::Code;
 
-/// H001 when `sha256` differs; X001 when the file is not a readable image.
+/// X001 when the file's bytes were read (so the classifier judged its
+/// hashes) but its structure is not a readable image. A file that could not
+/// be read at all already has its X001 from the classifier.
 pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
     let Some(rec) = j.record else {
         return;
     };
-    if let Some(err) = &rec.error {
+    if let (Some(err), Some(_)) = (&rec.error, &rec.sha256) {
         sink.add(sink.build(Code::X001, &rec.path, err.to_string()));
-    }
-    if let (Some(expected), Some(actual)) = (j.item.sha256.as_deref(), rec.sha256.as_deref())
-        && !expected.eq_ignore_ascii_case(actual)
-    {
-        sink.add(
-            sink.build(
-                Code::H001,
-                &rec.path,
-                "file bytes differ from the manifest's sha256",
-            )
-            .field("sha256")
-            .expected(expected)
-            .actual(actual),
-        );
     }
 }

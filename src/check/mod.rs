@@ -7,14 +7,13 @@ mod files;
 mod integrity;
 mod metadata;
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use foldhash::HashMap;
 use rayon::prelude::*;
 
 use crate::finding::{Finding, FindingBuilder};
-use crate::manifest::{Item, Manifest, path_key_cow};
+use crate::fixity::{self, Audit, FileState};
+use crate::manifest::{Item, Manifest};
 use crate::policy::Policy;
 use crate::rules::Code;
 use crate::scan::Scanned;
@@ -69,28 +68,38 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
 /// [`check`] under a house-style policy (DESIGN.md §6): the rules read it,
 /// then its `severity` overrides are applied as a final pass.
 pub fn check_with_policy(ctx: &Context<'_>, policy: &Policy) -> Vec<Finding> {
+    run(ctx, policy).findings
+}
+
+/// What `check` found for one manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// Every listed item's and every image's one verdict, as `verify` gives
+    /// it (paths the policy ignores left out).
+    pub files: Vec<FileState>,
+    /// The findings, sorted by path, then code.
+    pub findings: Vec<Finding>,
+}
+
+/// Every rule for one manifest under `policy`, with the file verdicts.
+pub fn run(ctx: &Context<'_>, policy: &Policy) -> Checked {
     let mut sink = Sink {
         manifest: ctx.manifest_name.clone(),
         findings: Vec::new(),
         policy,
     };
-    // Borrowed NFC keys and foldhash: a copy of every path and SipHash were
-    // a measurable share of a 100k-item re-check.
-    let by_key: HashMap<Cow<'_, str>, &Scanned> = ctx
-        .scanned
-        .iter()
-        .map(|s| (path_key_cow(&s.path), s))
-        .collect();
-
-    let safe_items = files::check_paths(ctx, &mut sink);
-    let joined: Vec<Joined<'_>> = safe_items
-        .into_iter()
-        .map(|item| Joined {
-            item,
-            record: by_key.get(&path_key_cow(&item.path)).copied(),
-        })
-        .collect();
-    files::check_presence(ctx, &joined, &mut sink);
+    // Presence and hashes are decided by the one classifier `verify` uses
+    // (docs/design.md §5), so a file gets one verdict in every command: a
+    // metadata-only edit is H002 here too, a move is M006, an acknowledged
+    // loss M001 at info.
+    let audit = fixity::classify(ctx.manifest, &ctx.manifest_name, &ctx.root, ctx.scanned);
+    let joined = files::joined(ctx, &audit, policy);
+    let Audit {
+        files: mut verdicts,
+        findings: fixity_findings,
+    } = audit;
+    verdicts.retain(|f| !policy.is_ignored(&f.path));
+    files::keep_fixity(fixity_findings, &mut sink);
     // The per-item rules read one item and its file each: they run on every
     // core (they were a quarter of a 20k-item `check`, run serially).
     let per_item: Vec<Vec<Finding>> = joined
@@ -117,7 +126,10 @@ pub fn check_with_policy(ctx: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     findings.sort_by(|a, b| {
         (&a.manifest, &a.path, a.code, a.field).cmp(&(&b.manifest, &b.path, b.code, b.field))
     });
-    findings
+    Checked {
+        files: verdicts,
+        findings,
+    }
 }
 
 /// The text to check for a field: the manifest's value when it has one,
