@@ -61,8 +61,8 @@ pub enum CommandArgs {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
         /// Report format.
-        #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
-        format: CheckFormatArg,
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
         /// Fail (exit 1) on findings of this severity or worse.
         #[arg(long, value_enum, default_value_t = SeverityArg::Error)]
         fail_on: SeverityArg,
@@ -184,21 +184,21 @@ pub enum CommandArgs {
         /// Media root, instead of each manifest's `root`.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+        /// A policy file (JSON), merged over each manifest's own `policy`, as in `check`.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// Ignore the hash cache: hash every byte again.
+        #[arg(long)]
+        full: bool,
+        /// Format of the findings printed on standard output.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
     },
 }
 
-/// `--format` values.
+/// `--format` values, the same for every command that reports findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// For a person.
-    Human,
-    /// One JSON document.
-    Json,
-}
-
-/// `check --format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormatArg {
     /// For a person.
     Human,
     /// One JSON document.
@@ -209,6 +209,18 @@ pub enum CheckFormatArg {
     Junit,
     /// GitHub Actions annotations.
     Github,
+}
+
+impl FormatArg {
+    fn format(self) -> report::Format {
+        match self {
+            FormatArg::Human => report::Format::Human,
+            FormatArg::Json => report::Format::Json,
+            FormatArg::Sarif => report::Format::Sarif,
+            FormatArg::Junit => report::Format::Junit,
+            FormatArg::Github => report::Format::Github,
+        }
+    }
 }
 
 /// `--color` values.
@@ -270,13 +282,7 @@ impl Args {
             } => Command::Check(commands::check::Options {
                 manifests,
                 root,
-                format: match format {
-                    CheckFormatArg::Human => report::CheckFormat::Human,
-                    CheckFormatArg::Json => report::CheckFormat::Json,
-                    CheckFormatArg::Sarif => report::CheckFormat::Sarif,
-                    CheckFormatArg::Junit => report::CheckFormat::Junit,
-                    CheckFormatArg::Github => report::CheckFormat::Github,
-                },
+                format: format.format(),
                 fail_on: match fail_on {
                     SeverityArg::Error => Severity::Error,
                     SeverityArg::Warning => Severity::Warning,
@@ -300,10 +306,7 @@ impl Args {
             } => Command::VerifyBag(commands::bag::VerifyOptions {
                 bag,
                 fast,
-                format: match format {
-                    FormatArg::Human => report::Format::Human,
-                    FormatArg::Json => report::Format::Json,
-                },
+                format: format.format(),
             }),
             CommandArgs::Verify {
                 sums: Some(file),
@@ -313,10 +316,7 @@ impl Args {
             } => Command::VerifySums(commands::sums::VerifyOptions {
                 file,
                 root,
-                format: match format {
-                    FormatArg::Human => report::Format::Human,
-                    FormatArg::Json => report::Format::Json,
-                },
+                format: format.format(),
             }),
             CommandArgs::Bag { from, out, link } => {
                 Command::Bag(commands::bag::Options { from, out, link })
@@ -329,10 +329,7 @@ impl Args {
             } => Command::Verify(commands::verify::Options {
                 manifests,
                 root,
-                format: match format {
-                    FormatArg::Human => report::Format::Human,
-                    FormatArg::Json => report::Format::Json,
-                },
+                format: format.format(),
             }),
             CommandArgs::Update {
                 manifest,
@@ -388,10 +385,16 @@ impl Args {
                 html,
                 manifests,
                 root,
+                policy,
+                full,
+                format,
             } => Command::Report(commands::report::Options {
                 html,
                 manifests,
                 root,
+                policy,
+                full,
+                format: format.format(),
             }),
         }
     }
@@ -442,7 +445,7 @@ mod tests {
         let Command::Check(o) = args.into_command() else {
             panic!("not check");
         };
-        assert_eq!(o.format, report::CheckFormat::Sarif);
+        assert_eq!(o.format, report::Format::Sarif);
         assert_eq!(o.policy, Some(PathBuf::from("p.json")));
         assert_eq!(o.color, report::ColorChoice::Never);
     }

@@ -664,7 +664,7 @@ fn fold(p: &str) -> Cow<'_, str> {
 
 /// The categories found in `files`, with their counts, in summary order;
 /// categories not always shown are left out at zero.
-pub fn tally(files: &[FileState]) -> Vec<(Category, usize)> {
+pub fn tally(files: &[&FileState]) -> Vec<(Category, usize)> {
     let present: HashSet<Category> = files.iter().map(|f| f.category).collect();
     Category::ALL
         .iter()

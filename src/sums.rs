@@ -16,7 +16,6 @@ use walkdir::WalkDir;
 
 use crate::bagit::digest::{self, Algorithm};
 use crate::bagit::paths;
-use crate::sanitize::for_terminal;
 
 /// A backslash is a plain character in names on POSIX systems, where
 /// `sha256sum` escapes it; on Windows it is a separator and refused.
@@ -38,9 +37,6 @@ pub enum SumsError {
         /// What the OS said.
         source: io::Error,
     },
-    /// `--format json` was asked for with `--sums`.
-    #[error("verify --sums reports in the text form of `sha256sum -c` only; drop --format json")]
-    JsonUnsupported,
 }
 
 /// One well-formed line of a checksum file.
@@ -172,6 +168,10 @@ pub struct Checked {
     pub bad_lines: Vec<BadLine>,
     /// Files under the root that no line lists (`sha256sum -c` never says).
     pub unlisted: Vec<String>,
+    /// The folder the names were resolved against.
+    pub root: PathBuf,
+    /// How many files are under the root (the checksum file left out).
+    pub files: usize,
 }
 
 impl Checked {
@@ -230,9 +230,14 @@ pub fn check(file: &Path, root: Option<&Path>) -> Result<Checked, SumsError> {
             None => *status = Status::Unreadable("not read".into()),
         }
     }
-    let unlisted = files_under(&canon_root)
+    let under: Vec<(String, PathBuf)> = files_under(&canon_root)
         .into_iter()
-        .filter(|(rel, abs)| *abs != canon_file && !names.contains(rel))
+        .filter(|(_, abs)| *abs != canon_file)
+        .collect();
+    let files = under.len();
+    let unlisted = under
+        .into_iter()
+        .filter(|(rel, _)| !names.contains(rel))
         .map(|(rel, _)| rel)
         .collect();
     Ok(Checked {
@@ -240,6 +245,8 @@ pub fn check(file: &Path, root: Option<&Path>) -> Result<Checked, SumsError> {
         listed,
         bad_lines,
         unlisted,
+        root,
+        files,
     })
 }
 
@@ -302,66 +309,6 @@ pub fn write_tree(root: &Path, out: &mut dyn Write) -> Result<Vec<(String, io::E
         }
     }
     Ok(failed)
-}
-
-/// Prints a check the way `sha256sum -c` does (`NAME: OK`, `NAME: FAILED`,
-/// `NAME: FAILED open or read`), then the unlisted files and a verdict.
-pub fn report(c: &Checked, out: &mut dyn Write) -> io::Result<()> {
-    let file = for_terminal(&c.file.display().to_string());
-    let mut n = [0usize; 4];
-    for (l, s) in &c.listed {
-        let name = for_terminal(&l.name);
-        match s {
-            Status::Ok => {
-                n[0] += 1;
-                writeln!(out, "{name}: OK")?;
-            }
-            Status::Failed => {
-                n[1] += 1;
-                writeln!(out, "{name}: FAILED")?;
-            }
-            Status::Missing => {
-                n[2] += 1;
-                writeln!(out, "{name}: FAILED open or read (missing)")?;
-            }
-            Status::Unreadable(why) => {
-                n[2] += 1;
-                writeln!(out, "{name}: FAILED open or read ({})", for_terminal(why))?;
-            }
-            Status::Unsafe(why) => {
-                n[3] += 1;
-                writeln!(
-                    out,
-                    "{file}:{}: {name}: unsafe path, not opened: {}",
-                    l.number,
-                    for_terminal(why)
-                )?;
-            }
-        }
-    }
-    for b in &c.bad_lines {
-        writeln!(
-            out,
-            "{file}:{}: improperly formatted SHA256 checksum line",
-            b.number
-        )?;
-    }
-    for u in &c.unlisted {
-        writeln!(out, "{}: NOT LISTED", for_terminal(u))?;
-    }
-    writeln!(
-        out,
-        "{}: {} listed: {} OK, {} FAILED, {} missing or unreadable, {} unsafe; {} improperly formatted lines; {} files not listed → exit {}",
-        if c.passed() { "ok" } else { "FAIL" },
-        c.listed.len(),
-        n[0],
-        n[1],
-        n[2],
-        n[3],
-        c.bad_lines.len(),
-        c.unlisted.len(),
-        u8::from(!c.passed())
-    )
 }
 
 #[cfg(test)]

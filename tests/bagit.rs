@@ -751,7 +751,9 @@ fn the_cli_exits_0_only_for_a_valid_bag_and_fast_says_what_it_did_not_prove() {
     assert!(made.status.success(), "{made:?}");
     let ok = run(&["verify".as_ref(), "--bag".as_ref(), bag.as_os_str()]);
     assert_eq!(ok.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("ok: bag is valid"));
+    let said = String::from_utf8_lossy(&ok.stdout);
+    assert!(said.contains("valid: complete, and "), "{said}");
+    assert!(said.contains("ok: 1 bag"), "{said}");
     let fast = run(&[
         "verify".as_ref(),
         "--bag".as_ref(),
@@ -770,10 +772,11 @@ fn the_cli_exits_0_only_for_a_valid_bag_and_fast_says_what_it_did_not_prove() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
-    assert_eq!(json["valid"], false);
-    assert_eq!(json["problems"][0]["kind"], "checksum-mismatch");
-    assert_eq!(json["problems"][0]["file"], "manifest-sha256.txt");
-    assert_eq!(json["problems"][0]["line"], 1);
+    assert_eq!(json["summary"]["exit_code"], 1);
+    assert_eq!(json["findings"][0]["code"], "B009");
+    assert_eq!(json["findings"][0]["rule"], "bag-checksum-mismatch");
+    assert_eq!(json["findings"][0]["path"], "manifest-sha256.txt");
+    assert_eq!(json["findings"][0]["line"], 1);
     let missing = run(&[
         "verify".as_ref(),
         "--bag".as_ref(),

@@ -38,17 +38,21 @@ fn scan_sums_round_trips_through_verify_sums_and_sha256sum() {
     );
     let sums = root.join("SHA256SUMS");
     fs::write(&sums, &text).unwrap();
-    let o = cutline(&["verify".as_ref(), "--sums".as_ref(), sums.as_os_str()]);
+    let o = cutline(&[
+        "verify".as_ref(),
+        "--sums".as_ref(),
+        sums.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(
-        out.contains("a.jpg: OK\n") && out.contains("sub/b.jpg: OK\n"),
-        "{out}"
-    );
-    assert!(
-        !out.contains("SHA256SUMS"),
-        "the sums file itself is not unlisted: {out}"
-    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["command"], "verify --sums");
+    // Every line matched, and the sums file itself is not unlisted.
+    assert_eq!(doc["findings"], serde_json::json!([]), "{out}");
+    assert_eq!(doc["manifests"][0]["items"], 4, "{out}");
+    assert_eq!(doc["manifests"][0]["files"], 4, "{out}");
     // coreutils reads what cutline wrote.
     match Command::new("sha256sum")
         .arg("-c")
@@ -94,24 +98,53 @@ fn verify_sums_reports_ok_failed_missing_unlisted_bad_and_unsafe_lines() {
     ]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    for want in [
-        "a.jpg: OK\n",
-        "sub/b.jpg: FAILED\n",
-        "gone.jpg: FAILED open or read (missing)\n",
-        "back\\slash.txt: OK\n",
-        ":4: improperly formatted SHA256 checksum line\n",
-        ":5: ../outside: unsafe path, not opened",
-        ".hidden: NOT LISTED\n",
-    ] {
-        assert!(out.contains(want), "missing {want:?} in:\n{out}");
-    }
-    assert!(out.lines().last().unwrap().starts_with("FAIL: 5 listed: 2 OK, 1 FAILED, 1 missing or unreadable, 1 unsafe; 1 improperly formatted lines; 1 files not listed"), "{out}");
+    assert!(out.contains("2 of 5 listed files match"), "{out}");
     let o = cutline(&[
         "verify".as_ref(),
         "--sums".as_ref(),
         sums.as_os_str(),
+        "--root".as_ref(),
+        root.as_os_str(),
         "--format".as_ref(),
         "json".as_ref(),
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let got: Vec<(String, String, Option<u64>)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64(),
+            )
+        })
+        .collect();
+    let want = |c: &str, p: &str, l: Option<u64>| (c.to_owned(), p.to_owned(), l);
+    assert_eq!(
+        got,
+        vec![
+            want("S006", ".hidden", None),
+            want("S001", "sub/b.jpg", Some(2)),
+            want("S002", "gone.jpg", Some(3)),
+            want("S005", "", Some(4)),
+            want("S004", "../outside", Some(5)),
+        ],
+        "a.jpg (upper-case hash) and back\\slash.txt (escaped name) match: {doc:#}"
+    );
+    // The CI formats carry the same findings, on the checksum file's lines.
+    let o = cutline(&[
+        "verify".as_ref(),
+        "--sums".as_ref(),
+        sums.as_os_str(),
+        "--root".as_ref(),
+        root.as_os_str(),
+        "--format".as_ref(),
+        "github".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let gh = String::from_utf8_lossy(&o.stdout);
+    assert!(gh.contains(",line=2,title=S001 sums-mismatch::"), "{gh}");
 }

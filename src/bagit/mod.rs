@@ -2,15 +2,14 @@
 //!
 //! [`validate::validate`] reads a bag without ever opening a path outside
 //! it and returns every [`Problem`] with its file and line;
-//! [`create::create`] makes a bag from a folder. Output lives in
-//! [`output`], one file per format.
+//! [`create::create`] makes a bag from a folder. Problems become findings
+//! ([`Problem::finding`]) that the one report stack (`crate::report`) prints.
 
 pub mod bagit_txt;
 pub mod create;
 pub mod digest;
 pub mod fetch_file;
 pub mod manifest_file;
-pub mod output;
 pub mod paths;
 pub mod problem;
 pub mod tag_file;

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::rules::Severity;
+use crate::finding::{Finding, FindingBuilder};
+use crate::rules::{Code, Severity};
 
 /// The kinds of bag problem. The kebab-case names are stable: scripts
 /// match on them (docs/bagit.md lists each).
@@ -43,6 +44,26 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Its code in the catalogue (docs/rules.md).
+    pub fn code(self) -> Code {
+        match self {
+            Kind::Declaration => Code::B001,
+            Kind::MissingPart => Code::B002,
+            Kind::MalformedLine => Code::B003,
+            Kind::UnknownAlgorithm => Code::B004,
+            Kind::UnsafePath => Code::B005,
+            Kind::DuplicateEntry => Code::B006,
+            Kind::MissingFile => Code::B007,
+            Kind::UnlistedFile => Code::B008,
+            Kind::ChecksumMismatch => Code::B009,
+            Kind::Unreadable => Code::B010,
+            Kind::OxumMismatch => Code::B011,
+            Kind::BagInfo => Code::B012,
+            Kind::NameCollision => Code::B013,
+            Kind::Fetch => Code::B014,
+        }
+    }
+
     /// The stable name (`checksum-mismatch`).
     pub fn name(self) -> &'static str {
         match self {
@@ -96,6 +117,21 @@ impl Problem {
     pub fn at(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
+    }
+
+    /// As a finding of the bag `bag` (its code from the catalogue).
+    pub fn finding(&self, bag: &str) -> Finding {
+        let mut b = FindingBuilder::new(Finding::new(
+            self.kind.code(),
+            bag,
+            &self.file,
+            self.message.clone(),
+        ))
+        .severity(self.severity);
+        if let Some(n) = self.line {
+            b = b.line(n);
+        }
+        b.done()
     }
 
     /// `file:line` or `file`.

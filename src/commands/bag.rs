@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::bagit::create::{self, CreateOptions};
-use crate::bagit::output::{BagReport, human::Human, json::Json};
 use crate::bagit::validate;
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
-use crate::report::Format;
+use crate::report::{Format, ManifestRun, Run, reporter};
+use crate::rules::{Command, Severity};
 use crate::sanitize::for_terminal;
 
 /// Options of `cutline bag`.
@@ -46,14 +46,44 @@ pub struct VerifyOptions {
 /// Validates the bag; exit 0 only when it is valid (complete, with `--fast`).
 pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> {
     let v = validate(&o.bag, o.fast)?;
-    let reporter: &dyn BagReport = match o.format {
-        Format::Human => &Human,
-        Format::Json => &Json,
-    };
-    reporter.write(&v, out).map_err(stdout_error)?;
-    Ok(if v.is_valid() {
-        Outcome::Clean
-    } else {
+    let name = v.bag.display().to_string();
+    let algs: Vec<&str> = v.algorithms.iter().map(|a| a.name()).collect();
+    let mut note = format!(
+        "BagIt {}; payload manifests: {}; {} bytes in data/",
+        v.version.as_deref().unwrap_or("?"),
+        if algs.is_empty() {
+            "none".to_owned()
+        } else {
+            algs.join(", ")
+        },
+        v.payload_bytes
+    );
+    // Say what was and was not proved: `--fast` proves no checksum.
+    note.push_str(&match (v.is_valid(), v.fast) {
+        (true, false) => format!(
+            "; valid: complete, and {} checksums verified",
+            v.checksums_verified
+        ),
+        (true, true) => "; complete, and its Payload-Oxum matches; --fast verified NO checksum, so the file contents are not proved".to_owned(),
+        (false, false) => "; NOT valid".to_owned(),
+        (false, true) => "; NOT complete (--fast: no checksum was verified)".to_owned(),
+    });
+    let mut run = Run::new(Command::VerifyBag, Severity::Error);
+    run.manifests.push(ManifestRun {
+        manifest: name.clone(),
+        root: name.clone(),
+        items: 0,
+        files: usize::try_from(v.payload_files).unwrap_or(usize::MAX),
+        paths: Vec::new(),
+        note: Some(note),
+    });
+    run.findings = v.problems.iter().map(|p| p.finding(&name)).collect();
+    reporter(o.format, false)
+        .report(&run, out)
+        .map_err(stdout_error)?;
+    Ok(if run.failed() {
         Outcome::Findings
+    } else {
+        Outcome::Clean
     })
 }

@@ -1,20 +1,18 @@
 //! `cutline check`: each manifest against its folder, every rule, one report, an exit code.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::cache::{self, Cache};
-use crate::check::{Context, check_with_policy};
+use crate::check::{self, Context};
+use crate::commands::scans::{Scans, open_cache};
 use crate::commands::{Outcome, manifest_dir, stdout_error};
 use crate::error::Error;
+use crate::finding::Finding;
 use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
-use crate::progress::Progress;
-use crate::report::{CheckFormat, CheckRun, ColorChoice, ManifestRun, check_reporter};
-use crate::rules::Severity;
-use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
-use crate::walk::walk;
+use crate::report::{ColorChoice, Format, ManifestRun, Run, Verdict, reporter};
+use crate::rules::{Command, Severity};
+use crate::scan::{ScanOptions, Scanned};
 
 /// Where `check` looks for manifests when none is named.
 pub const DEFAULT_MANIFEST_DIR: &str = "manifests";
@@ -27,7 +25,7 @@ pub struct Options {
     /// A media root that overrides each manifest's `root`.
     pub root: Option<PathBuf>,
     /// The report format.
-    pub format: CheckFormat,
+    pub format: Format,
     /// Findings at or above this severity fail the run.
     pub fail_on: Severity,
     /// `--policy FILE`, merged over each manifest's own `policy`.
@@ -40,11 +38,67 @@ pub struct Options {
 
 /// Checks every manifest and prints the report.
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
+    let setup = Setup {
+        command: Command::Check,
+        manifests: &o.manifests,
+        root: o.root.as_deref(),
+        policy: o.policy.as_deref(),
+        full: o.full,
+        fail_on: o.fail_on,
+    };
+    let run = check_all(&setup, |_| {})?;
+    reporter(o.format, o.color.enabled())
+        .report(&run, out)
+        .map_err(stdout_error)?;
+    Ok(if run.failed() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// What a run of the checks needs: `check` and `report` fill it from their
+/// options, so the contact sheet shows exactly what `check` reports.
+pub(crate) struct Setup<'a> {
+    /// `check` or `report`.
+    pub command: Command,
+    /// Manifests named; empty means every `manifests/*.json`.
+    pub manifests: &'a [PathBuf],
+    /// `--root`.
+    pub root: Option<&'a Path>,
+    /// `--policy FILE`.
+    pub policy: Option<&'a Path>,
+    /// `--full`: no hash cache.
+    pub full: bool,
+    /// `--fail-on`.
+    pub fail_on: Severity,
+}
+
+/// One manifest as checked, handed to the caller of [`check_all`].
+pub(crate) struct Section<'a> {
+    /// The manifest as named.
+    pub name: &'a str,
+    /// The manifest.
+    pub manifest: &'a Manifest,
+    /// Its media root.
+    pub root: &'a Path,
+    /// Its policy.
+    pub policy: &'a Policy,
+    /// Every file under the root, read.
+    pub scanned: &'a [Scanned],
+    /// Its findings, as the report has them.
+    pub findings: &'a [Finding],
+}
+
+/// Loads every manifest and policy, reads each media root once (through the
+/// hash cache unless `full`), runs every rule and hands each manifest's
+/// result to `each`; returns the run every report format prints.
+pub(crate) fn check_all(s: &Setup<'_>, mut each: impl FnMut(Section<'_>)) -> Result<Run, Error> {
     // Every manifest is read before any work: a bad one stops the run
     // (exit 2) before anything is printed or written.
-    let loaded = load_manifests(&o.manifests)?;
+    let loaded = load_manifests(s.manifests)?;
     // Policies too: a bad one stops the run before any report.
-    let file_policy = o.policy.as_deref().map(Policy::from_file).transpose()?;
+    let file_policy = s.policy.map(Policy::from_file).transpose()?;
     let policies: Vec<Policy> = loaded
         .iter()
         .map(|(p, m)| {
@@ -56,39 +110,31 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         })
         .collect::<Result<_, _>>()?;
 
-    let mut cache = if o.full { None } else { open_cache() };
-    let recorded = Recorded::of(loaded.iter().map(|(_, m)| m));
-    let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
-    let mut run = CheckRun {
-        command: crate::rules::Command::Check,
-        manifests: Vec::new(),
-        findings: Vec::new(),
-        fail_on: o.fail_on,
-    };
+    let cache = if s.full { None } else { open_cache() };
+    let mut scans = Scans::new(ScanOptions::CHECK, loaded.iter().map(|(_, m)| m), cache);
+    let mut run = Run::new(s.command, s.fail_on);
     for ((path, m), policy) in loaded.iter().zip(&policies) {
-        let root = root_of(path, m, o.root.as_deref());
-        let key = root.canonicalize().unwrap_or_else(|_| root.clone());
-        if !scans.contains_key(&key) {
-            let w = walk(&root)?;
-            let progress = Progress::new(w.entries.len() as u64);
-            let hooks = Hooks {
-                cache: cache.as_ref().map(|c| (c, key.as_path())),
-                progress: Some(&progress),
-                recorded: Some(&recorded),
-            };
-            let scanned = scan_all_with(&w.entries, ScanOptions::CHECK, hooks);
-            progress.finish();
-            scans.insert(key.clone(), scanned);
-        }
-        let scanned = scans.get(&key).map_or(&[][..], Vec::as_slice);
+        let root = root_of(path, m, s.root);
+        scans.read(&root)?;
         let name = path.display().to_string();
+        let mut findings = scans.unreadable(&root, &name);
+        let scanned = scans.get(&root)?;
         let ctx = Context {
             manifest: m,
             manifest_name: name.clone(),
             root: root.clone(),
             scanned,
         };
-        run.findings.extend(check_with_policy(&ctx, policy));
+        let checked = check::run(&ctx, policy);
+        findings.extend(checked.findings);
+        each(Section {
+            name: &name,
+            manifest: m,
+            root: &root,
+            policy,
+            scanned,
+            findings: &findings,
+        });
         let paths: Vec<String> = m
             .items
             .iter()
@@ -96,7 +142,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             .filter(|p| !policy.is_ignored(p))
             .collect();
         run.manifests.push(ManifestRun {
-            manifest: name,
+            manifest: name.clone(),
             root: tidy(&root),
             items: paths.len(),
             files: scanned
@@ -104,42 +150,17 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
                 .filter(|s| s.is_image() && !policy.is_ignored(&s.path))
                 .count(),
             paths,
+            note: None,
         });
+        run.findings.extend(findings);
+        run.verdicts
+            .extend(checked.files.into_iter().map(|state| Verdict {
+                manifest: name.clone(),
+                state,
+            }));
     }
-    if let Some(c) = cache.as_mut()
-        && let Err(e) = c.flush()
-    {
-        eprintln!("cutline: warning: hash cache not updated: {e}");
-    }
-    check_reporter(o.format, o.color.enabled())
-        .report(&run, out)
-        .map_err(stdout_error)?;
-    Ok(if run.failed() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
-}
-
-/// The hash cache for this run; a cache that cannot be used is a warning on
-/// stderr and a run that hashes every byte, never an error.
-fn open_cache() -> Option<Cache> {
-    match cache::open_default() {
-        Ok(Some(c)) => {
-            if let Some(why) = &c.rebuilt {
-                eprintln!(
-                    "cutline: warning: hash cache {} was unreadable and is rebuilt ({why})",
-                    c.path().display()
-                );
-            }
-            Some(c)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            eprintln!("cutline: warning: no hash cache: {e}");
-            None
-        }
-    }
+    scans.finish();
+    Ok(run)
 }
 
 /// The media root of a manifest: `--root`, else its `root` key relative to

@@ -7,6 +7,7 @@ pub mod import;
 pub mod init;
 pub mod report;
 pub mod scan;
+mod scans;
 pub mod sums;
 pub mod update;
 pub mod verify;

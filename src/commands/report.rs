@@ -1,19 +1,15 @@
 //! `cutline report --html OUT`: runs the same checks as `check` and writes them as a self-contained HTML contact sheet.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::check::{Context, check_with_policy};
-use crate::commands::check::{load_manifests, root_of, tidy};
+use crate::commands::check::{Setup, check_all, tidy};
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
-use crate::policy::Policy;
-use crate::rules::Severity;
-use crate::scan::{ScanOptions, Scanned, scan_all};
+use crate::report::{Format, reporter};
+use crate::rules::{Command, Severity};
 use crate::sheet::{self, Input, Sheet};
-use crate::walk::walk;
 
 /// Options of `cutline report`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,46 +20,39 @@ pub struct Options {
     pub manifests: Vec<PathBuf>,
     /// A media root that overrides each manifest's `root`.
     pub root: Option<PathBuf>,
+    /// `--policy FILE`, merged over each manifest's own `policy`, as in `check`.
+    pub policy: Option<PathBuf>,
+    /// `--full`: ignore the hash cache, as in `check`.
+    pub full: bool,
+    /// How the findings are printed on standard output.
+    pub format: Format,
 }
 
 /// Checks every manifest, draws the sheet and writes it. The sheet is for
 /// looking, not gating: it exits 0 whatever it shows (`check` gates).
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
-    // Every manifest is read before any work: a bad one stops the run
-    // (exit 2) before anything is printed or written.
-    let loaded = load_manifests(&o.manifests)?;
-    let policies: Vec<Policy> = loaded
-        .iter()
-        .map(|(p, m)| Policy::for_manifest(m.policy.as_ref(), &p.display().to_string(), None))
-        .collect::<Result<_, _>>()?;
-
-    let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
+    // The same orchestration as `check` (policy, cache, walk, rules), so
+    // the sheet shows exactly the findings `check` reports.
+    let setup = Setup {
+        command: Command::Report,
+        manifests: &o.manifests,
+        root: o.root.as_deref(),
+        policy: o.policy.as_deref(),
+        full: o.full,
+        fail_on: Severity::Error,
+    };
     let mut sections = Vec::new();
-    for ((path, m), policy) in loaded.iter().zip(&policies) {
-        let root = root_of(path, m, o.root.as_deref());
-        let key = root.canonicalize().unwrap_or_else(|_| root.clone());
-        if !scans.contains_key(&key) {
-            let w = walk(&root)?;
-            scans.insert(key.clone(), scan_all(&w.entries, ScanOptions::default()));
-        }
-        let scanned = scans.get(&key).map_or(&[][..], Vec::as_slice);
-        let name = path.display().to_string();
-        let ctx = Context {
-            manifest: m,
-            manifest_name: name.clone(),
-            root: root.clone(),
-            scanned,
-        };
+    let run = check_all(&setup, |s| {
         sections.push(sheet::section(Input {
-            manifest_name: &name,
-            manifest: m,
-            root: &root,
-            root_display: tidy(&root),
-            policy,
-            scanned,
-            findings: check_with_policy(&ctx, policy),
+            manifest_name: s.name,
+            manifest: s.manifest,
+            root: s.root,
+            root_display: tidy(s.root),
+            policy: s.policy,
+            scanned: s.scanned,
+            findings: s.findings.to_vec(),
         }));
-    }
+    })?;
     sheet::draw_thumbnails(&mut sections);
     let sheet = Sheet {
         made: sheet::timestamp(SystemTime::now()),
@@ -81,15 +70,23 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             .filter(|f| f.severity == sev)
             .count()
     };
-    writeln!(
-        out,
+    let wrote = format!(
         "wrote {}: {cards} cards; {} errors, {} warnings, {} info",
         o.html.display(),
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info)
-    )
-    .map_err(stdout_error)?;
+    );
+    if o.format == Format::Human {
+        // The sheet is the report for a person; one line says where it is.
+        writeln!(out, "{wrote}").map_err(stdout_error)?;
+    } else {
+        // Standard output carries the machine report alone.
+        eprintln!("cutline: {wrote}");
+        reporter(o.format, false)
+            .report(&run, out)
+            .map_err(stdout_error)?;
+    }
     Ok(Outcome::Clean)
 }
 

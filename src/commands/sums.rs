@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
-use crate::report::Format;
+use crate::finding::{Finding, FindingBuilder};
+use crate::report::{Format, ManifestRun, Run, reporter};
+use crate::rules::{Code, Command, Severity};
 use crate::sanitize::for_terminal;
-use crate::sums::{self, SumsError};
+use crate::sums::{self, Checked, Status};
 
 /// Options of `cutline verify --sums FILE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,22 +18,86 @@ pub struct VerifyOptions {
     pub file: PathBuf,
     /// The folder its names are relative to; default: the file's folder.
     pub root: Option<PathBuf>,
-    /// Only the text form exists; JSON is refused.
+    /// The report format.
     pub format: Format,
 }
 
 /// Checks the folder against the checksum file.
 pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> {
-    if o.format == Format::Json {
-        return Err(SumsError::JsonUnsupported.into());
-    }
     let checked = sums::check(&o.file, o.root.as_deref())?;
-    sums::report(&checked, out).map_err(stdout_error)?;
-    Ok(if checked.passed() {
-        Outcome::Clean
-    } else {
+    let name = o.file.display().to_string();
+    let mut run = Run::new(Command::VerifySums, Severity::Error);
+    let ok = checked
+        .listed
+        .iter()
+        .filter(|(_, s)| *s == Status::Ok)
+        .count();
+    run.manifests.push(ManifestRun {
+        manifest: name.clone(),
+        root: checked.root.display().to_string(),
+        items: checked.listed.len() + checked.bad_lines.len(),
+        files: checked.files,
+        paths: checked.listed.iter().map(|(l, _)| l.name.clone()).collect(),
+        note: Some(format!(
+            "{ok} of {} listed files match, as `sha256sum -c` would say",
+            checked.listed.len()
+        )),
+    });
+    run.findings = findings(&checked, &name);
+    reporter(o.format, false)
+        .report(&run, out)
+        .map_err(stdout_error)?;
+    Ok(if run.failed() {
         Outcome::Findings
+    } else {
+        Outcome::Clean
     })
+}
+
+/// Each line that did not check out, and each unlisted file, as a finding
+/// of the checksum file `name` (codes S001-S006, docs/rules.md).
+fn findings(c: &Checked, name: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (l, status) in &c.listed {
+        let (code, message) = match status {
+            Status::Ok => continue,
+            Status::Failed => (
+                Code::S001,
+                "FAILED: the file's SHA-256 differs from this line".to_owned(),
+            ),
+            Status::Missing => (Code::S002, "FAILED open or read: not on disk".to_owned()),
+            Status::Unreadable(why) => (Code::S003, format!("FAILED open or read: {why}")),
+            Status::Unsafe(why) => (Code::S004, format!("not opened: {why}")),
+        };
+        out.push(
+            FindingBuilder::new(Finding::new(code, name, &l.name, message))
+                .line(l.number)
+                .expected(l.hex.clone())
+                .done(),
+        );
+    }
+    for b in &c.bad_lines {
+        out.push(
+            FindingBuilder::new(Finding::new(
+                Code::S005,
+                name,
+                "",
+                "improperly formatted SHA256 checksum line",
+            ))
+            .line(b.number)
+            .done(),
+        );
+    }
+    for u in &c.unlisted {
+        out.push(Finding::new(
+            Code::S006,
+            name,
+            u,
+            "on disk but on no line of the checksum file",
+        ));
+    }
+    out.sort_by(|a, b| (a.line, &a.path, a.code).cmp(&(b.line, &b.path, b.code)));
+    out
 }
 
 /// Writes a `sha256sum` file of every file under `root` to `out`; a file

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use crate::commands::check::root_of;
 use crate::commands::init::item_from;
-use crate::commands::verify::Scans;
+use crate::commands::scans::Scans;
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
 use crate::fixity::{self, Audit, Category};
@@ -112,7 +112,23 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let m = manifest::load(&o.manifest)?;
     let root = root_of(&o.manifest, &m, o.root.as_deref());
     // New files become items pre-filled from their metadata (init's item_from).
-    let mut scans = Scans::new(ScanOptions::CHECK, [&m]);
+    let mut scans = Scans::new(ScanOptions::CHECK, [&m], None);
+    scans.read(&root)?;
+    // A folder the walk could not read would make its files look missing:
+    // nothing is changed until every place under the root can be read.
+    let unreadable = scans.unreadable(&root, &o.manifest.display().to_string());
+    if !unreadable.is_empty() {
+        for f in &unreadable {
+            writeln!(
+                out,
+                "refused   {}: {} (W001); the manifest is not changed",
+                crate::sanitize::for_terminal(&f.path),
+                f.message
+            )
+            .map_err(stdout_error)?;
+        }
+        return Ok(Outcome::Findings);
+    }
     let scanned = scans.get(&root)?;
     let audit = fixity::classify(&m, &o.manifest.display().to_string(), &root, scanned);
     let (updated, changes) = plan(&m, &audit, scanned, o.prune);

@@ -1,27 +1,17 @@
-//! `cutline verify`: fixity only; every file of each manifest in one audit category, a summary an auditor reads, an exit code.
+//! `cutline verify`: fixity only; every file of each manifest in one audit category, reported through the one report stack, with an exit code.
 
-use std::collections::HashMap;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-
-use serde::Serialize;
-use serde_json::{Map, Value};
+use std::io::Write;
+use std::path::PathBuf;
 
 use crate::commands::check::{load_manifests_with, root_of, tidy};
+use crate::commands::scans::Scans;
 use crate::commands::{Outcome, stdout_error};
 use crate::error::Error;
-use crate::finding::Finding;
-use crate::fixity::{self, Audit, Category, FileState};
-use crate::manifest::{self, Manifest};
-use crate::progress::Progress;
-use crate::report::Format;
-use crate::rules::Severity;
-use crate::sanitize::for_terminal;
-use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
-use crate::walk::walk;
-
-/// The wire version of `verify --format json`; bumped on any incompatible change.
-pub const VERSION: u32 = 1;
+use crate::fixity;
+use crate::manifest;
+use crate::report::{Format, ManifestRun, Run, Verdict, reporter};
+use crate::rules::{Command, Severity};
+use crate::scan::ScanOptions;
 
 /// Options of `cutline verify`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,23 +20,8 @@ pub struct Options {
     pub manifests: Vec<PathBuf>,
     /// A media root that overrides each manifest's `root`.
     pub root: Option<PathBuf>,
-    /// The report format (human or JSON).
+    /// The report format.
     pub format: Format,
-}
-
-/// One manifest, the folder it was verified against and what was found.
-#[derive(Debug)]
-pub struct Verified {
-    /// The manifest as named.
-    pub manifest: String,
-    /// The media root used.
-    pub root: PathBuf,
-    /// Items the manifest lists.
-    pub items: usize,
-    /// Images found under the root.
-    pub images: usize,
-    /// Every file's category and the findings.
-    pub audit: Audit,
 }
 
 /// Reads every byte under each manifest's root and classifies every file.
@@ -55,8 +30,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     // (exit 2) before anything is printed or written.
     // Fixity reads no caption or credit: items keep only paths and hashes.
     let loaded = load_manifests_with(&o.manifests, manifest::load_fixity)?;
-    // Fixity reads every byte and nothing else: no metadata walk.
-    let mut scans = Scans::new(ScanOptions::FIXITY, loaded.iter().map(|(_, m)| m));
+    // Fixity reads every byte and nothing else: no metadata walk, and never
+    // a cache across runs (docs/verify.md).
+    let mut scans = Scans::new(ScanOptions::FIXITY, loaded.iter().map(|(_, m)| m), None);
     let roots: Vec<PathBuf> = loaded
         .iter()
         .map(|(path, m)| root_of(path, m, o.root.as_deref()))
@@ -64,225 +40,36 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     // Every root is read before any is classified, so the recorded hashes
     // (only reading needs them) are freed before classification, the peak.
     for root in &roots {
-        scans.get(root)?;
+        scans.read(root)?;
     }
     scans.done_reading();
-    let mut runs = Vec::new();
+    let mut run = Run::new(Command::Verify, Severity::Error);
     for ((path, m), root) in loaded.iter().zip(&roots) {
+        let name = path.display().to_string();
+        run.findings.extend(scans.unreadable(root, &name));
         let scanned = scans.get(root)?;
-        runs.push(verify_one(path, m, root, scanned));
+        let audit = fixity::classify(m, &name, root, scanned);
+        run.manifests.push(ManifestRun {
+            manifest: name.clone(),
+            root: tidy(root),
+            items: m.items.len(),
+            files: scanned.iter().filter(|s| s.is_image()).count(),
+            paths: m.items.iter().map(|i| i.path.clone()).collect(),
+            note: None,
+        });
+        run.findings.extend(audit.findings);
+        run.verdicts
+            .extend(audit.files.into_iter().map(|state| Verdict {
+                manifest: name.clone(),
+                state,
+            }));
     }
-    let failed = runs
-        .iter()
-        .flat_map(|v| &v.audit.findings)
-        .any(|f| f.severity >= Severity::Error);
-    match o.format {
-        Format::Human => human(&runs, failed, out),
-        Format::Json => json(&runs, failed, out),
-    }
-    .map_err(stdout_error)?;
-    Ok(if failed {
+    reporter(o.format, false)
+        .report(&run, out)
+        .map_err(stdout_error)?;
+    Ok(if run.failed() {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
-}
-
-/// Classifies the files of manifest `m` (read from `path`) against a fresh
-/// read of `root`.
-pub fn verify_one(path: &Path, m: &Manifest, root: &Path, scanned: &[Scanned]) -> Verified {
-    let name = path.display().to_string();
-    let audit = fixity::classify(m, &name, root, scanned);
-    Verified {
-        manifest: name,
-        root: root.to_path_buf(),
-        items: m.items.len(),
-        images: scanned.iter().filter(|s| s.is_image()).count(),
-        audit,
-    }
-}
-
-/// Walks and reads each media root once, however many manifests share it.
-/// Never a cache across runs: every byte is read on every run.
-pub(crate) struct Scans<'m> {
-    options: ScanOptions,
-    recorded: Recorded<'m>,
-    done: HashMap<PathBuf, Vec<Scanned>>,
-}
-
-impl<'m> Scans<'m> {
-    /// Reads with `options`; the hashes `manifests` record spare the
-    /// image-data hash of files whose bytes are unchanged.
-    pub(crate) fn new(
-        options: ScanOptions,
-        manifests: impl IntoIterator<Item = &'m Manifest>,
-    ) -> Self {
-        Scans {
-            options,
-            recorded: Recorded::of(manifests),
-            done: HashMap::new(),
-        }
-    }
-
-    /// Frees what only reading needs; a root read later is read without
-    /// the recorded hashes (its image hashes are computed).
-    pub(crate) fn done_reading(&mut self) {
-        self.recorded = Recorded::default();
-    }
-
-    /// The fresh read of every file under `root`.
-    pub(crate) fn get(&mut self, root: &Path) -> Result<&[Scanned], Error> {
-        let key = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        if !self.done.contains_key(&key) {
-            let w = walk(root)?;
-            let progress = Progress::new(w.entries.len() as u64);
-            // No cache here, by design (docs/verify.md).
-            let hooks = Hooks {
-                cache: None,
-                progress: Some(&progress),
-                recorded: Some(&self.recorded),
-            };
-            let scanned = scan_all_with(&w.entries, self.options, hooks);
-            progress.finish();
-            self.done.insert(key.clone(), scanned);
-        }
-        Ok(self.done.get(&key).map_or(&[][..], Vec::as_slice))
-    }
-}
-
-/// `1 unchanged, 1 metadata-only change, …`: every category an auditor
-/// expects, and any other that occurred.
-pub fn summary_counts(files: &[FileState]) -> String {
-    let parts: Vec<String> = fixity::tally(files)
-        .into_iter()
-        .map(|(c, n)| format!("{n} {}", c.label()))
-        .collect();
-    parts.join(", ")
-}
-
-fn severity_counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> [usize; 3] {
-    let mut n = [0; 3];
-    for f in findings {
-        match f.severity {
-            Severity::Error => n[0] += 1,
-            Severity::Warning => n[1] += 1,
-            Severity::Info => n[2] += 1,
-        }
-    }
-    n
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 || word == "info" {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-fn human(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()> {
-    for v in runs {
-        writeln!(
-            out,
-            "{} → {} ({} items, {} images on disk)",
-            for_terminal(&v.manifest),
-            for_terminal(&tidy(&v.root)),
-            v.items,
-            v.images
-        )?;
-        for f in &v.audit.findings {
-            writeln!(
-                out,
-                "  {:<7} {} {:<22} {}: {}",
-                f.severity.name(),
-                f.code,
-                f.rule,
-                for_terminal(&f.path),
-                for_terminal(&f.message)
-            )?;
-        }
-        writeln!(
-            out,
-            "  {}: {}",
-            plural(v.audit.files.len(), "file"),
-            summary_counts(&v.audit.files)
-        )?;
-    }
-    let [e, w, i] = severity_counts(runs.iter().flat_map(|v| &v.audit.findings));
-    writeln!(
-        out,
-        "{}: {} verified; {}, {}, {} → exit {}",
-        if failed { "FAIL" } else { "ok" },
-        plural(runs.len(), "manifest"),
-        plural(e, "error"),
-        plural(w, "warning"),
-        plural(i, "info"),
-        u8::from(failed)
-    )
-}
-
-#[derive(Serialize)]
-struct WireFile<'a> {
-    manifest: &'a str,
-    #[serde(flatten)]
-    state: &'a FileState,
-}
-
-#[derive(Serialize)]
-struct WireManifest<'a> {
-    manifest: &'a str,
-    root: String,
-    items: usize,
-    files: usize,
-}
-
-#[derive(Serialize)]
-struct Wire<'a> {
-    version: u32,
-    summary: Map<String, Value>,
-    manifests: Vec<WireManifest<'a>>,
-    files: Vec<WireFile<'a>>,
-    findings: Vec<&'a Finding>,
-}
-
-fn json(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()> {
-    let all_files: Vec<&FileState> = runs.iter().flat_map(|v| &v.audit.files).collect();
-    let mut summary = Map::new();
-    summary.insert("manifests".into(), Value::from(runs.len()));
-    summary.insert("files".into(), Value::from(all_files.len()));
-    // Every category, even at zero: a machine reads fixed keys.
-    for c in Category::ALL {
-        let n = all_files.iter().filter(|f| f.category == c).count();
-        summary.insert(c.name().into(), Value::from(n));
-    }
-    let [e, w, i] = severity_counts(runs.iter().flat_map(|v| &v.audit.findings));
-    summary.insert("errors".into(), Value::from(e));
-    summary.insert("warnings".into(), Value::from(w));
-    summary.insert("info".into(), Value::from(i));
-    summary.insert("exit_code".into(), Value::from(u8::from(failed)));
-    let wire = Wire {
-        version: VERSION,
-        summary,
-        manifests: runs
-            .iter()
-            .map(|v| WireManifest {
-                manifest: &v.manifest,
-                root: tidy(&v.root),
-                items: v.items,
-                files: v.images,
-            })
-            .collect(),
-        files: runs
-            .iter()
-            .flat_map(|v| {
-                v.audit.files.iter().map(|state| WireFile {
-                    manifest: &v.manifest,
-                    state,
-                })
-            })
-            .collect(),
-        findings: runs.iter().flat_map(|v| &v.audit.findings).collect(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &wire)?;
-    writeln!(out)
 }

@@ -3,7 +3,7 @@
 use std::io;
 
 use crate::report::location::locate;
-use crate::report::{CheckRun, Report};
+use crate::report::{Report, Run};
 use crate::rules::Severity;
 use crate::sanitize::for_terminal;
 
@@ -13,7 +13,7 @@ use crate::sanitize::for_terminal;
 pub struct Github;
 
 impl Report for Github {
-    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
+    fn report(&self, run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         let cwd = std::env::current_dir().ok();
         for f in &run.findings {
             let command = match f.severity {
@@ -22,9 +22,10 @@ impl Report for Github {
                 Severity::Info => "notice",
             };
             let loc = locate(run, f, cwd.as_deref());
+            let line = f.line.map_or_else(String::new, |n| format!(",line={n}"));
             writeln!(
                 out,
-                "::{command} file={},title={}::{}",
+                "::{command} file={}{line},title={}::{}",
                 property(&loc.path),
                 property(&format!("{} {}", f.code, f.rule)),
                 data(&for_terminal(&f.message))

@@ -1,10 +1,11 @@
-//! The human report: findings grouped by manifest and file, then one summary line.
+//! The human report: findings grouped by manifest (bag, checksum file) and file, each manifest's verdict tally, then one summary line.
 
 use std::io;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::report::{CheckRun, Report};
+use crate::fixity::{self, FileState};
+use crate::report::{Report, Run};
 use crate::rules::Severity;
 use crate::sanitize::for_terminal;
 
@@ -16,30 +17,58 @@ pub struct Human {
 }
 
 impl Report for Human {
-    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
+    fn report(&self, run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         for m in &run.manifests {
             let findings: Vec<_> = run
                 .findings
                 .iter()
                 .filter(|f| f.manifest == m.manifest)
                 .collect();
+            let (_, items, files) = run.nouns();
+            let counted = match items {
+                Some(noun) => format!("{} {noun}, {} {files}", m.items, m.files),
+                None => format!("{} {files}", m.files),
+            };
+            let place = if m.root == m.manifest {
+                for_terminal(&m.manifest)
+            } else {
+                format!("{} → {}", for_terminal(&m.manifest), for_terminal(&m.root))
+            };
             writeln!(
                 out,
-                "{} → {} ({} items, {} images on disk): {}",
-                for_terminal(&m.manifest),
-                for_terminal(&m.root),
-                m.items,
-                m.files,
+                "{place} ({counted}): {}",
                 if findings.is_empty() {
                     "all clear".to_owned()
                 } else {
                     plural(findings.len(), "finding")
                 }
             )?;
+            if let Some(note) = &m.note {
+                writeln!(out, "  {}", for_terminal(note))?;
+            }
             let mut last_path: Option<&str> = None;
+            if run.classifies() {
+                let mine: Vec<&FileState> = run
+                    .verdicts
+                    .iter()
+                    .filter(|v| v.manifest == m.manifest)
+                    .map(|v| &v.state)
+                    .collect();
+                writeln!(
+                    out,
+                    "  {}: {}",
+                    plural(mine.len(), "file"),
+                    tally_line(&mine)
+                )?;
+            }
             for f in findings {
                 if last_path != Some(f.path.as_str()) {
-                    writeln!(out, "  {}", for_terminal(&f.path))?;
+                    let shown = if f.path.is_empty() {
+                        for_terminal(&m.manifest)
+                    } else {
+                        for_terminal(&f.path)
+                    };
+                    writeln!(out, "  {shown}")?;
                     last_path = Some(&f.path);
                 }
                 let (on, off) = if self.color {
@@ -48,9 +77,10 @@ impl Report for Human {
                 } else {
                     (String::new(), String::new())
                 };
+                let line = f.line.map_or_else(String::new, |n| format!("line {n}: "));
                 writeln!(
                     out,
-                    "    {on}{}{off}{:pad$} {} {:<30} {}",
+                    "    {on}{}{off}{:pad$} {} {:<30} {line}{}",
                     f.severity.name(),
                     "",
                     f.code,
@@ -65,13 +95,16 @@ impl Report for Human {
             }
         }
         let s = run.summary();
+        let (subject, items, files) = run.nouns();
+        let counted = match items {
+            Some(noun) => format!("{} {noun}, {} {}", s.items, s.files, short(files)),
+            None => format!("{} {}", s.files, short(files)),
+        };
         writeln!(
             out,
-            "{}: {}, {} items, {} images; {}, {}, {} (failing at {} and above) → exit {}",
+            "{}: {}, {counted}; {}, {}, {} (failing at {} and above) → exit {}",
             if run.failed() { "FAIL" } else { "ok" },
-            plural(s.manifests, "manifest"),
-            s.items,
-            s.files,
+            plural(s.manifests, subject),
             plural(s.errors, "error"),
             plural(s.warnings, "warning"),
             plural(s.info, "info"),
@@ -89,6 +122,21 @@ fn severity_style(s: Severity) -> Style {
         Severity::Info => AnsiColor::Cyan,
     };
     Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// `images on disk` → `images` for the summary line.
+fn short(noun: &str) -> &str {
+    noun.trim_end_matches(" on disk")
+        .trim_end_matches(" under its root")
+}
+
+/// `9 unchanged, 1 metadata-only change, …`.
+fn tally_line(files: &[&FileState]) -> String {
+    fixity::tally(files)
+        .into_iter()
+        .map(|(c, n)| format!("{n} {}", c.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 use std::io;
 
 use crate::finding::Finding;
-use crate::report::{CheckRun, Report};
+use crate::report::{Report, Run};
 
 /// Writes the run as JUnit XML (the Ant/Surefire shape CI servers read).
 #[derive(Debug, Clone, Copy)]
 pub struct Junit;
 
 impl Report for Junit {
-    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
+    fn report(&self, run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         let mut suites = String::new();
         let (mut all_tests, mut all_failures) = (0, 0);
         for m in &run.manifests {

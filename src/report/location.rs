@@ -3,8 +3,8 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::finding::Finding;
-use crate::report::CheckRun;
-use crate::rules::Code;
+use crate::report::Run;
+use crate::rules::{Code, Target};
 
 /// A finding's file: relative to the current directory (`relative`) when
 /// it lies under it, else absolute.
@@ -17,10 +17,13 @@ pub struct Location {
 }
 
 /// The file a finding points at: the manifest itself for findings about
-/// its entries (an unsafe path is never a file to point at), else the
-/// item's file under the manifest's media root.
-pub fn locate(run: &CheckRun, f: &Finding, cwd: Option<&Path>) -> Location {
-    let on_manifest = matches!(f.code, Code::M003 | Code::M004);
+/// its entries (an unsafe path is never a file to point at) and for a
+/// checksum file's lines, the file inside a bag for bag findings, else the
+/// file under the manifest's media root.
+pub fn locate(run: &Run, f: &Finding, cwd: Option<&Path>) -> Location {
+    let on_manifest = matches!(f.code, Code::M003 | Code::M004)
+        || f.path.is_empty()
+        || (f.code.target() == Target::Sums && f.line.is_some());
     let target = match run.manifests.iter().find(|m| m.manifest == f.manifest) {
         Some(m) if !on_manifest => Path::new(&m.root).join(&f.path),
         _ => PathBuf::from(&f.manifest),

@@ -1,4 +1,4 @@
-//! Turns a check run's findings into output: one reporter per format, behind one trait.
+//! Turns any command's findings into output: one reporter per format, behind one trait (`check`, `report`, `verify`, `verify --bag`, `verify --sums`).
 
 mod github;
 mod human;
@@ -10,8 +10,10 @@ mod sarif;
 use std::io::{self, IsTerminal};
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::finding::Finding;
+use crate::fixity::{Category, FileState};
 use crate::rules::{Command, Severity};
 
 pub use github::Github;
@@ -20,44 +22,65 @@ pub use json::Json;
 pub use junit::Junit;
 pub use sarif::Sarif;
 
-/// What one manifest covered.
+/// What one manifest, bag or checksum file covered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ManifestRun {
-    /// The manifest as named on the command line or found.
+    /// The manifest (bag folder, checksum file) as named on the command line or found.
     pub manifest: String,
     /// The media root it was checked against.
     pub root: String,
-    /// Items it lists.
+    /// Items it lists (files a bag's manifests list; lines of a checksum file).
     pub items: usize,
-    /// Images found under its root.
+    /// Images found under its root (payload files; files under the root).
     pub files: usize,
     /// The item paths it lists, in its order (JUnit makes a testcase of each).
     #[serde(skip)]
     pub paths: Vec<String>,
+    /// What a person should know of the whole (a bag's version, and what
+    /// was and was not proved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// Everything a reporter needs.
+/// One file's one verdict, as the fixity classifier decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The manifest it belongs to.
+    pub manifest: String,
+    /// The file and its category.
+    #[serde(flatten)]
+    pub state: FileState,
+}
+
+/// Everything a reporter needs, whatever the command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckRun {
+pub struct Run {
     /// The command that ran (SARIF lists the rules it can emit).
     pub command: Command,
-    /// Each manifest checked, in order.
+    /// Each manifest (bag, checksum file) checked, in order.
     pub manifests: Vec<ManifestRun>,
     /// All findings, sorted by manifest, path, code.
     pub findings: Vec<Finding>,
     /// The severity at or above which the run fails.
     pub fail_on: Severity,
+    /// Each file's verdict, for the commands that classify files (`check`,
+    /// `verify`); empty for bags and checksum files.
+    pub verdicts: Vec<Verdict>,
 }
 
 /// Counts for the summary line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
-    /// Manifests checked.
+    /// Manifests (bags, checksum files) checked.
     pub manifests: usize,
     /// Items listed, over all manifests.
     pub items: usize,
     /// Files scanned, over all manifests.
     pub files: usize,
+    /// Files per fixity category, every category even at zero (fixed keys
+    /// for machines), when the command classifies files.
+    #[serde(flatten)]
+    pub categories: Map<String, Value>,
     /// Findings of severity error.
     pub errors: usize,
     /// Findings of severity warning.
@@ -68,53 +91,77 @@ pub struct Summary {
     pub exit_code: u8,
 }
 
-impl CheckRun {
+impl Run {
+    /// A run of `command` with nothing in it yet.
+    pub fn new(command: Command, fail_on: Severity) -> Run {
+        Run {
+            command,
+            manifests: Vec::new(),
+            findings: Vec::new(),
+            fail_on,
+            verdicts: Vec::new(),
+        }
+    }
+
     /// True when some finding is at or above `fail_on`.
     pub fn failed(&self) -> bool {
         self.findings.iter().any(|f| f.severity >= self.fail_on)
     }
 
+    /// Whether the command classifies files (and so has verdicts to count).
+    pub fn classifies(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Check | Command::Report | Command::Verify | Command::Update
+        )
+    }
+
     /// The counts of this run.
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        let mut categories = Map::new();
+        if self.classifies() {
+            for c in Category::ALL {
+                let n = self
+                    .verdicts
+                    .iter()
+                    .filter(|v| v.state.category == c)
+                    .count();
+                categories.insert(c.name().to_owned(), Value::from(n));
+            }
+        }
         Summary {
             manifests: self.manifests.len(),
             items: self.manifests.iter().map(|m| m.items).sum(),
             files: self.manifests.iter().map(|m| m.files).sum(),
+            categories,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             info: count(Severity::Info),
             exit_code: u8::from(self.failed()),
         }
     }
-}
 
-/// A way of printing a check run.
-pub trait Report {
-    /// Writes the whole report for `run` to `out`.
-    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()>;
-}
-
-/// The output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// For a person at a terminal.
-    Human,
-    /// One JSON document (`{"version":1,"summary":…,"findings":[…]}`).
-    Json,
-}
-
-/// The reporter for `format`.
-pub fn reporter(format: Format) -> Box<dyn Report> {
-    match format {
-        Format::Human => Box::new(Human { color: false }),
-        Format::Json => Box::new(Json),
+    /// How the human report names what was checked, what it lists (if it
+    /// counts that) and what was found: (`manifest`, `items`, `images on disk`).
+    pub fn nouns(&self) -> (&'static str, Option<&'static str>, &'static str) {
+        match self.command {
+            Command::VerifyBag => ("bag", None, "payload files"),
+            Command::VerifySums => ("checksum file", Some("lines"), "files under its root"),
+            _ => ("manifest", Some("items"), "images on disk"),
+        }
     }
 }
 
-/// The output formats of `check`: the two [`Format`]s and the CI formats.
+/// A way of printing a run.
+pub trait Report {
+    /// Writes the whole report for `run` to `out`.
+    fn report(&self, run: &Run, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// The output formats, the same for every command that reports findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckFormat {
+pub enum Format {
     /// For a person at a terminal.
     Human,
     /// One JSON document.
@@ -154,13 +201,13 @@ impl ColorChoice {
     }
 }
 
-/// The reporter for a `check` format; `color` only affects the human one.
-pub fn check_reporter(format: CheckFormat, color: bool) -> Box<dyn Report> {
+/// The reporter for `format`; `color` only affects the human one.
+pub fn reporter(format: Format, color: bool) -> Box<dyn Report> {
     match format {
-        CheckFormat::Human => Box::new(Human { color }),
-        CheckFormat::Json => Box::new(Json),
-        CheckFormat::Sarif => Box::new(Sarif),
-        CheckFormat::Junit => Box::new(Junit),
-        CheckFormat::Github => Box::new(Github),
+        Format::Human => Box::new(Human { color }),
+        Format::Json => Box::new(Json),
+        Format::Sarif => Box::new(Sarif),
+        Format::Junit => Box::new(Junit),
+        Format::Github => Box::new(Github),
     }
 }

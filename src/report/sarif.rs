@@ -5,7 +5,10 @@ use std::io;
 use serde_json::{Value, json};
 
 use crate::report::location::{locate, uri_path};
-use crate::report::{CheckRun, Report};
+use crate::report::{Report, Run};
+use sha2::{Digest, Sha256};
+
+use crate::finding::Finding;
 use crate::rules::{Code, Command, Severity};
 
 /// The project's home (Cargo.toml `repository`), empty while it has none.
@@ -59,7 +62,7 @@ fn rules(codes: &[Code]) -> Vec<Value> {
 }
 
 impl Report for Sarif {
-    fn report(&self, run: &CheckRun, out: &mut dyn io::Write) -> io::Result<()> {
+    fn report(&self, run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         let cwd = std::env::current_dir().ok();
         let codes = codes_of(run.command);
         let results: Vec<Value> = run
@@ -87,12 +90,17 @@ impl Report for Sarif {
                         map.insert(k.to_owned(), Value::String(v));
                     }
                 }
+                let mut physical = json!({ "artifactLocation": artifact });
+                if let (Some(n), Some(map)) = (f.line, physical.as_object_mut()) {
+                    map.insert("region".to_owned(), json!({ "startLine": n }));
+                }
                 json!({
                     "ruleId": f.code.as_str(),
                     "ruleIndex": codes.iter().position(|c| *c == f.code),
                     "level": level(f.severity),
                     "message": { "text": message },
-                    "locations": [{ "physicalLocation": { "artifactLocation": artifact } }],
+                    "locations": [{ "physicalLocation": physical }],
+                    "partialFingerprints": { FINGERPRINT: fingerprint(f) },
                     "properties": properties,
                 })
             })
@@ -118,6 +126,32 @@ impl Report for Sarif {
         serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)
     }
+}
+
+/// The key of cutline's fingerprint in `partialFingerprints` (SARIF 2.1.0
+/// §3.27.17: a versioned name, so a new recipe never matches an old one).
+const FINGERPRINT: &str = "cutlineFinding/v1";
+
+/// What identifies a finding across runs, whatever moved around it: its
+/// code, what it belongs to, its path and field, hashed. Not the line (an
+/// edit above moves it) nor the message (its wording may improve), so a
+/// dashboard keeps one alert open across runs.
+fn fingerprint(f: &Finding) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        f.code.as_str(),
+        f.manifest.as_str(),
+        f.path.as_str(),
+        f.field.unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// An absolute URI under the project's home, if it has one.
