@@ -62,6 +62,57 @@ fn verify(manifest: &Path, format: Format) -> (Outcome, String) {
     }))
 }
 
+/// `check --full --format json` on one manifest.
+fn check_json(manifest: &Path) -> Value {
+    let (_, text) = run(Command::Check(commands::check::Options {
+        manifests: vec![manifest.to_path_buf()],
+        root: None,
+        format: Format::Json,
+        fail_on: cutline::rules::Severity::Error,
+        policy: None,
+        color: cutline::report::ColorChoice::Never,
+        full: true,
+    }));
+    serde_json::from_str(&text).expect("check prints JSON")
+}
+
+/// The verdict-deciding findings (file presence and hashes) of a report, as
+/// `(path, code, severity)`.
+fn fixity_findings(doc: &Value) -> Vec<(String, String, String)> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            let code = f["code"].as_str().unwrap_or("");
+            code.starts_with('M') || code.starts_with('H')
+        })
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["code"].as_str().unwrap_or("").to_owned(),
+                f["severity"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `check` gives every file the verdict `verify` gives it: the same
+/// category and the same fixity findings at the same severity.
+fn assert_one_verdict(manifest: &Path, verify_doc: &Value) {
+    let check_doc = check_json(manifest);
+    assert_eq!(
+        categories(&check_doc),
+        categories(verify_doc),
+        "check: {check_doc:#}"
+    );
+    assert_eq!(
+        fixity_findings(&check_doc),
+        fixity_findings(verify_doc),
+        "check: {check_doc:#}"
+    );
+}
+
 fn verify_json(manifest: &Path) -> (Outcome, Value) {
     let (outcome, text) = verify(manifest, Format::Json);
     (
@@ -249,6 +300,9 @@ fn seven_files_seven_categories_then_update_makes_verify_clean() {
         ],
         "a move is reported once, not also as missing and new"
     );
+    // One verdict per file: check says what verify says (H002 for the
+    // metadata-only edit, not H001).
+    assert_one_verdict(&s.manifest, &doc);
     for c in [
         "unchanged",
         "metadata-only",
@@ -318,6 +372,12 @@ fn seven_files_seven_categories_then_update_makes_verify_clean() {
     );
     assert_eq!(doc["summary"]["errors"], 0);
     assert_eq!(doc["summary"]["warnings"], 0);
+    // The acknowledged loss is M001 at info in check too.
+    assert!(
+        fixity_findings(&doc).contains(&("deleted.jpg".into(), "M001".into(), "info".into())),
+        "{doc:#}"
+    );
+    assert_one_verdict(&s.manifest, &doc);
 
     // Every caption, credit, alt text and unknown key survived; the moved
     // item kept its words under its new path; nothing was deleted.
