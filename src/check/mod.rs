@@ -7,7 +7,7 @@ mod files;
 mod integrity;
 mod metadata;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -142,12 +142,4 @@ pub(crate) fn text_or_embedded<'a>(
         Some(m) => Some(m),
         None => embedded,
     }
-}
-
-/// The manifest file's folder: `root` is relative to it.
-pub fn manifest_dir(manifest_path: &Path) -> PathBuf {
-    manifest_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

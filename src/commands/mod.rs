@@ -103,7 +103,10 @@ pub(crate) fn stdout_error(source: io::Error) -> Error {
     }
 }
 
-/// The folder a manifest's `root` is relative to.
+/// The folder a manifest's `root` is relative to: the manifest file's own.
 pub(crate) fn manifest_dir(manifest: &Path) -> PathBuf {
-    crate::check::manifest_dir(manifest)
+    manifest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
