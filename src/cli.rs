@@ -247,8 +247,10 @@ pub enum SeverityArg {
 
 impl Args {
     /// The validated command.
-    pub fn into_command(self) -> Command {
-        match self.command {
+    pub fn into_command(self) -> Invocation {
+        Invocation::Run(match self.command {
+            CommandArgs::Completions { shell } => return Invocation::Completions(shell),
+            CommandArgs::Man => return Invocation::Man,
             CommandArgs::Scan {
                 root, sums: true, ..
             } => Command::ScanSums(root),
@@ -296,8 +298,6 @@ impl Args {
                 },
                 full,
             }),
-            CommandArgs::Completions { shell } => Command::Completions(shell),
-            CommandArgs::Man => Command::Man,
             CommandArgs::Verify {
                 bag: Some(bag),
                 fast,
@@ -396,8 +396,21 @@ impl Args {
                 full,
                 format: format.format(),
             }),
-        }
+        })
     }
+}
+
+/// What the binary is asked to do: run a command, or describe itself
+/// (completions and the man page come from the argument definitions, so
+/// they live on this side, not among the commands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invocation {
+    /// A command with its validated options.
+    Run(Command),
+    /// `cutline completions SHELL`.
+    Completions(Shell),
+    /// `cutline man`.
+    Man,
 }
 
 /// Writes the completion script for `shell` (clap_complete).
@@ -442,7 +455,7 @@ mod tests {
             "cutline", "check", "--format", "sarif", "--policy", "p.json", "--color", "never",
         ])
         .unwrap();
-        let Command::Check(o) = args.into_command() else {
+        let Invocation::Run(Command::Check(o)) = args.into_command() else {
             panic!("not check");
         };
         assert_eq!(o.format, report::Format::Sarif);

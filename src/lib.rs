@@ -7,7 +7,6 @@
 //! [`report::Report`]. The binary only parses arguments ([`cli`]) and runs [`commands`].
 
 pub mod bagit;
-pub mod cache;
 pub mod check;
 pub mod civil;
 pub mod cli;
@@ -28,7 +27,6 @@ pub mod report;
 pub mod rules;
 pub mod sanitize;
 pub mod scan;
-pub mod scan_record;
 pub mod sheet;
 pub mod sums;
 pub mod textnorm;

@@ -4,15 +4,27 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cutline::cli::Args;
+use cutline::cli::{self, Args, Invocation};
+use cutline::commands::Outcome;
 use cutline::error::Error;
 
 fn main() -> ExitCode {
     let args = Args::parse();
     cutline::progress::set_quiet(args.quiet);
-    let command = args.into_command();
     let mut out = io::stdout().lock();
-    let result = cutline::commands::run(&command, &mut out);
+    let result = match args.into_command() {
+        Invocation::Run(command) => cutline::commands::run(&command, &mut out),
+        Invocation::Completions(shell) => {
+            cli::completions(shell, &mut out);
+            Ok(Outcome::Clean)
+        }
+        Invocation::Man => cli::man(&mut out)
+            .map(|()| Outcome::Clean)
+            .map_err(|source| Error::Io {
+                path: "-".into(),
+                source,
+            }),
+    };
     let flushed = out.flush();
     match result {
         Ok(outcome) if flushed.is_ok() => ExitCode::from(outcome.code()),

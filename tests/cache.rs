@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
-use cutline::cache::{Cache, FILE_NAME, FileId, Hashes};
+use cutline::scan::cache::{Cache, FILE_NAME, FileId, Hashes};
 use cutline::scan::{Hooks, ScanOptions, scan_all_with};
 use cutline::walk::walk;
 
@@ -214,7 +214,7 @@ fn plant_record(f: &Fixture, name: &str, caption: &str) {
     let h = Hashes {
         sha256: s.sha256.clone().unwrap(),
         image_sha256: s.image_sha256.clone(),
-        record: cutline::scan_record::encode(&s, true).unwrap(),
+        record: cutline::scan::record::encode(&s, true).unwrap(),
     };
     let path = f.media(name);
     let id = FileId::new(path.canonicalize().unwrap(), &fs::metadata(&path).unwrap()).unwrap();

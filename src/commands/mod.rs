@@ -26,10 +26,6 @@ pub enum Command {
     Init(init::Options),
     /// `cutline check`.
     Check(check::Options),
-    /// `cutline completions SHELL`.
-    Completions(clap_complete::Shell),
-    /// `cutline man`.
-    Man,
     /// `cutline verify`.
     Verify(verify::Options),
     /// `cutline update`.
@@ -76,13 +72,6 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Scan(o) => scan::run(o, out),
         Command::Init(o) => init::run(o, out),
         Command::Check(o) => check::run(o, out),
-        Command::Completions(shell) => {
-            crate::cli::completions(*shell, out);
-            Ok(Outcome::Clean)
-        }
-        Command::Man => crate::cli::man(out)
-            .map(|()| Outcome::Clean)
-            .map_err(stdout_error),
         Command::Verify(o) => verify::run(o, out),
         Command::Update(o) => update::run(o, out),
         Command::Bag(o) => bag::run(o, out),

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::cache::{self, Cache};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::manifest::Manifest;
 use crate::progress::Progress;
 use crate::rules::Code;
+use crate::scan::cache::{self, Cache};
 use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
 use crate::walk::{Skipped, walk};
 

@@ -110,7 +110,7 @@ pub struct Hashes {
     pub sha256: String,
     /// The image-data hash, when the format has one.
     pub image_sha256: Option<String>,
-    /// The file's record as `check` reads it ([`crate::scan_record`]),
+    /// The file's record as `check` reads it ([`crate::scan::record`]),
     /// opaque here; empty when not stored.
     pub record: Vec<u8>,
 }

@@ -1,5 +1,8 @@
 //! Reads each file once: sniffs its format, hashes every byte, finds and reads its metadata, in parallel.
 
+pub mod cache;
+pub mod record;
+
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -11,7 +14,6 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::cache::{Cache, FileId, Hashes};
 use crate::container::{self, ContainerError};
 use crate::format::{self, Format};
 use crate::imagehash;
@@ -19,8 +21,8 @@ use crate::manifest::Manifest;
 use crate::metadata::fields::{Fields, Source, Warning};
 use crate::metadata::{self, Conflict, Effective};
 use crate::progress::Progress;
-use crate::scan_record;
 use crate::walk::Entry;
+use cache::{Cache, FileId, Hashes};
 
 /// What to compute for each file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +347,7 @@ fn read_file(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>, buf: &mut Vec<u
         // What check reads is stored beside the hashes, unless a sidecar
         // (whose changes the key does not see) contributed to it.
         let record = if opts.metadata && entry.sidecar.is_none() {
-            scan_record::encode(&out, store.whole).unwrap_or_default()
+            record::encode(&out, store.whole).unwrap_or_default()
         } else {
             Vec::new()
         };
@@ -375,7 +377,7 @@ fn from_cached_record(entry: &Entry, opts: ScanOptions, hooks: Hooks<'_>) -> Opt
     let meta = std::fs::metadata(&entry.abs).ok()?;
     let id = FileId::new(root.join(&entry.rel), &meta)?;
     let h = c.get(&id)?;
-    scan_record::decode(
+    record::decode(
         &h.record,
         entry.rel.clone(),
         meta.len(),
