@@ -281,3 +281,37 @@ fn unreadable_manifest_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out_path.exists());
 }
+
+#[test]
+fn report_with_a_policy_shows_what_check_with_that_policy_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let manifest = fixture(dir.path());
+    let policy = dir.path().join("house.json");
+    std::fs::write(
+        &policy,
+        r#"{"unlisted": "off", "severity": {"C004": "error"}}"#,
+    )
+    .expect("policy");
+    let (m, p) = (
+        manifest.to_str().expect("utf-8"),
+        policy.to_str().expect("utf-8"),
+    );
+    let out_path = dir.path().join("sheet.html");
+    let o = out_path.to_str().expect("utf-8");
+    let out = cutline(&[
+        "report", "--html", o, "-m", m, "--policy", p, "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let html = std::fs::read_to_string(&out_path).expect("sheet written");
+    let with_policy = json_findings(&["-m", m, "--policy", p]);
+    assert_eq!(badges(&html), with_policy);
+    // The policy did change something, so the test tells the two apart.
+    assert_ne!(with_policy, json_findings(&["-m", m]));
+    assert!(!with_policy.keys().any(|(_, c, _)| c == "M002"));
+    // Its machine report is check's, finding for finding.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["command"], "report");
+    let check = cutline(&["check", "--format", "json", "-m", m, "--policy", p]);
+    let check: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    assert_eq!(doc["findings"], check["findings"]);
+}
