@@ -1,7 +1,7 @@
 //! Fixity: puts every file a manifest lists and every image under its root into exactly one audit category.
 //!
 //! This is the logic behind `cutline verify` and `cutline update`; it prints
-//! nothing. It compares each item's `sha256` and `image_sha256` (DESIGN.md
+//! nothing. It compares each item's `sha256` and `image_sha256` (docs/design.md
 //! §5b) with what a fresh read of the file gave, follows files that moved
 //! (M006), and notices names that only differ by Unicode normalization or by
 //! letter case (M005). The only disk access is [`manifest::resolve`], which

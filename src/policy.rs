@@ -1,4 +1,4 @@
-//! House style (DESIGN.md §6): the `policy` object of a manifest and `--policy FILE`, loaded, validated and merged.
+//! House style (docs/design.md §6): the `policy` object of a manifest and `--policy FILE`, loaded, validated and merged.
 //!
 //! A policy is JSON. The manifest's `policy` is read first, then the file's;
 //! a key the file sets replaces the manifest's, except `severity` and

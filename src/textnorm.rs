@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-/// `s` in the form two texts are compared in (DESIGN.md §4: "after
+/// `s` in the form two texts are compared in (docs/design.md §4: "after
 /// trimming and NFC"; runs of white space count as one, since IIM and XMP
 /// writers differ in line endings and padding).
 pub fn comparable(s: &str) -> String {

@@ -54,7 +54,7 @@ pub struct Walk {
 /// Lists the regular files under `root`, sorted by name.
 ///
 /// Symlinks are not followed: a symlinked file is listed only when its
-/// target, resolved, stays inside the root (DESIGN.md §3: never leave the
+/// target, resolved, stays inside the root (docs/design.md §3: never leave the
 /// root through a symlink); symlinked folders are never entered, which also
 /// rules out loops. Hidden entries (name starting with `.`) are skipped, as
 /// are `.xmp` sidecars, which are attached to the image they describe.

@@ -65,7 +65,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     check_with_policy(ctx, &Policy::default())
 }
 
-/// [`check`] under a house-style policy (DESIGN.md §6): the rules read it,
+/// [`check`] under a house-style policy (docs/design.md §6): the rules read it,
 /// then its `severity` overrides are applied as a final pass.
 pub fn check_with_policy(ctx: &Context<'_>, policy: &Policy) -> Vec<Finding> {
     run(ctx, policy).findings

@@ -1,4 +1,4 @@
-//! `cutline scan`: an inventory of a folder, as a table or as JSON Lines (DESIGN.md §4).
+//! `cutline scan`: an inventory of a folder, as a table or as JSON Lines (docs/design.md §4).
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -85,7 +85,7 @@ impl<'m> Scans<'m> {
     }
 
     /// W001 for each place under `root` the walk could not read: what it
-    /// holds was not checked, so no run over it may pass (DESIGN.md §3).
+    /// holds was not checked, so no run over it may pass (docs/design.md §12).
     pub(crate) fn unreadable(&self, root: &Path, manifest: &str) -> Vec<Finding> {
         self.done.get(&key_of(root)).map_or_else(Vec::new, |r| {
             r.skipped

@@ -4,7 +4,7 @@ use exif::{In, Reader, Tag};
 
 use crate::metadata::fields::{Fields, Source, Value, Warning};
 
-/// The tags cutline reads, with ExifTool's names (DESIGN.md §4). All are
+/// The tags cutline reads, with ExifTool's names (docs/design.md §8). All are
 /// ASCII-typed in EXIF 2.32; cameras and editors often put UTF-8 or
 /// Latin-1 bytes in them anyway.
 const TAGS: &[(Tag, In, &str)] = &[

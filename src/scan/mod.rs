@@ -123,7 +123,7 @@ pub enum ReadError {
     Container(#[from] ContainerError),
 }
 
-/// Everything one read of one file tells (DESIGN.md §4).
+/// Everything one read of one file tells (docs/design.md §4).
 #[derive(Debug, Serialize)]
 pub struct Scanned {
     /// Path relative to the root, `/`-separated.
@@ -458,7 +458,7 @@ fn read_into(
         }
     }
     out.size = body.size;
-    // DESIGN.md §1: re-stat after hashing; a file that moved while it was
+    // docs/design.md §1: re-stat after hashing; a file that moved while it was
     // read must never pass with a hash of half its bytes. The handle's own
     // `fstat` is the file that was read, at no path lookup's cost; a file
     // replaced by a rename meanwhile was still read whole and consistently.
