@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use crate::bagit::create::{self, CreateOptions};
 use crate::bagit::validate;
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, print_run, stdout_error};
 use crate::error::Error;
-use crate::report::{Format, ManifestRun, Run, reporter};
+use crate::report::{Format, ManifestRun, Run};
 use crate::rules::{Command, Severity};
 use crate::sanitize::for_terminal;
 
@@ -78,12 +78,5 @@ pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> 
         note: Some(note),
     });
     run.findings = v.problems.iter().map(|p| p.finding(&name)).collect();
-    reporter(o.format, false)
-        .report(&run, out)
-        .map_err(stdout_error)?;
-    Ok(if run.failed() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    print_run(&run, o.format, false, out)
 }

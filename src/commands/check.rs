@@ -5,12 +5,12 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::check::{self, Context};
 use crate::commands::scans::{Scans, open_cache};
-use crate::commands::{Outcome, manifest_dir, stdout_error};
+use crate::commands::{Outcome, manifest_dir, print_run};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
-use crate::report::{ColorChoice, Format, ManifestRun, Run, Verdict, reporter};
+use crate::report::{ColorChoice, Format, ManifestRun, Run, Verdict};
 use crate::rules::{Command, Severity};
 use crate::scan::{ScanOptions, Scanned};
 
@@ -47,14 +47,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         fail_on: o.fail_on,
     };
     let run = check_all(&setup, |_| {})?;
-    reporter(o.format, o.color.enabled())
-        .report(&run, out)
-        .map_err(stdout_error)?;
-    Ok(if run.failed() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    print_run(&run, o.format, o.color.enabled(), out)
 }
 
 /// What a run of the checks needs: `check` and `report` fill it from their

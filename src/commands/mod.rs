@@ -84,6 +84,24 @@ pub fn run(cmd: &Command, out: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
+/// Prints `run` in `format` and says how it ended: the last step of every
+/// command that reports findings (docs/design.md §5).
+pub(crate) fn print_run(
+    run: &crate::report::Run,
+    format: crate::report::Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    crate::report::reporter(format, color)
+        .report(run, out)
+        .map_err(stdout_error)?;
+    Ok(if run.failed() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
 /// Wraps an output error with the stream's name.
 pub(crate) fn stdout_error(source: io::Error) -> Error {
     Error::Io {

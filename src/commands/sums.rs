@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, print_run};
 use crate::error::Error;
 use crate::finding::{Finding, FindingBuilder};
-use crate::report::{Format, ManifestRun, Run, reporter};
+use crate::report::{Format, ManifestRun, Run};
 use crate::rules::{Code, Command, Severity};
 use crate::sanitize::for_terminal;
 use crate::sums::{self, Checked, Status};
@@ -44,14 +44,7 @@ pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> 
         )),
     });
     run.findings = findings(&checked, &name);
-    reporter(o.format, false)
-        .report(&run, out)
-        .map_err(stdout_error)?;
-    Ok(if run.failed() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    print_run(&run, o.format, false, out)
 }
 
 /// Each line that did not check out, and each unlisted file, as a finding

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use crate::commands::check::{load_manifests_with, root_of, tidy};
 use crate::commands::scans::Scans;
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, print_run};
 use crate::error::Error;
 use crate::fixity;
 use crate::manifest;
-use crate::report::{Format, ManifestRun, Run, Verdict, reporter};
+use crate::report::{Format, ManifestRun, Run, Verdict};
 use crate::rules::{Command, Severity};
 use crate::scan::ScanOptions;
 
@@ -64,12 +64,5 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
                 state,
             }));
     }
-    reporter(o.format, false)
-        .report(&run, out)
-        .map_err(stdout_error)?;
-    Ok(if run.failed() {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    print_run(&run, o.format, false, out)
 }
