@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::cache::{self, Cache};
 use crate::check::{Context, check_with_policy};
-use crate::commands::{Outcome, manifest_dir, stdout_error};
+use crate::commands::{Outcome, manifest_dir, report_skipped, stdout_error};
 use crate::error::Error;
 use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
@@ -59,6 +59,10 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut cache = if o.full { None } else { open_cache() };
     let recorded = Recorded::of(loaded.iter().map(|(_, m)| m));
     let mut scans: HashMap<PathBuf, Vec<Scanned>> = HashMap::new();
+    // A folder the walk could not read may hide files the manifest lists or
+    // lacks; until the checks report it as a finding it is named on stderr
+    // and fails the run (exit 1), so that a check never passes on a partial read.
+    let mut holes = false;
     let mut run = CheckRun {
         manifests: Vec::new(),
         findings: Vec::new(),
@@ -69,6 +73,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         let key = root.canonicalize().unwrap_or_else(|_| root.clone());
         if !scans.contains_key(&key) {
             let w = walk(&root)?;
+            holes |= report_skipped(&w.skipped);
             let progress = Progress::new(w.entries.len() as u64);
             let hooks = Hooks {
                 cache: cache.as_ref().map(|c| (c, key.as_path())),
@@ -113,7 +118,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     check_reporter(o.format, o.color.enabled())
         .report(&run, out)
         .map_err(stdout_error)?;
-    Ok(if run.failed() {
+    Ok(if run.failed() || holes {
         Outcome::Findings
     } else {
         Outcome::Clean

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use crate::check::{Context, check_with_policy};
 use crate::commands::check::{load_manifests, root_of, tidy};
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, report_skipped, stdout_error};
 use crate::error::Error;
 use crate::policy::Policy;
 use crate::rules::Severity;
@@ -44,6 +44,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         let key = root.canonicalize().unwrap_or_else(|_| root.clone());
         if !scans.contains_key(&key) {
             let w = walk(&root)?;
+            // The sheet does not gate (`check` does): what the walk left
+            // out is named on stderr, the exit code stays 0.
+            report_skipped(&w.skipped);
             scans.insert(key.clone(), scan_all(&w.entries, ScanOptions::default()));
         }
         let scanned = scans.get(&key).map_or(&[][..], Vec::as_slice);

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::commands::check::root_of;
 use crate::commands::init::item_from;
 use crate::commands::verify::Scans;
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, report_skipped, stdout_error};
 use crate::error::Error;
 use crate::fixity::{self, Audit, Category};
 use crate::manifest::{self, Item, Manifest};
@@ -113,6 +113,24 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let root = root_of(&o.manifest, &m, o.root.as_deref());
     // New files become items pre-filled from their metadata (init's item_from).
     let mut scans = Scans::new(ScanOptions::CHECK, [&m]);
+    scans.get(&root)?;
+    // A folder that could not be read would make its items look missing
+    // (and --prune remove them): nothing is written while one exists.
+    let unread = scans.unread(&root);
+    if report_skipped(unread) {
+        writeln!(
+            out,
+            "{}: not updated: {} under the root could not be read",
+            for_terminal(&o.manifest.display().to_string()),
+            if unread.len() == 1 {
+                "1 place".to_owned()
+            } else {
+                format!("{} places", unread.len())
+            }
+        )
+        .map_err(stdout_error)?;
+        return Ok(Outcome::Findings);
+    }
     let scanned = scans.get(&root)?;
     let audit = fixity::classify(&m, &o.manifest.display().to_string(), &root, scanned);
     let (updated, changes) = plan(&m, &audit, scanned, o.prune);

@@ -18,7 +18,7 @@ use crate::report::Format;
 use crate::rules::Severity;
 use crate::sanitize::for_terminal;
 use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
-use crate::walk::walk;
+use crate::walk::{Problem, walk};
 
 /// The wire version of `verify --format json`; bumped on any incompatible change.
 pub const VERSION: u32 = 1;
@@ -47,6 +47,10 @@ pub struct Verified {
     pub images: usize,
     /// Every file's category and the findings.
     pub audit: Audit,
+    /// Places under the root the walk could not read (a folder unreadable
+    /// or past PATH_MAX…): a file there is neither seen nor judged, so any
+    /// fails the run.
+    pub unread: Vec<Problem>,
 }
 
 /// Reads every byte under each manifest's root and classifies every file.
@@ -70,12 +74,15 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     let mut runs = Vec::new();
     for ((path, m), root) in loaded.iter().zip(&roots) {
         let scanned = scans.get(root)?;
-        runs.push(verify_one(path, m, root, scanned));
+        let mut v = verify_one(path, m, root, scanned);
+        v.unread = scans.unread(root).to_vec();
+        runs.push(v);
     }
     let failed = runs
         .iter()
         .flat_map(|v| &v.audit.findings)
-        .any(|f| f.severity >= Severity::Error);
+        .any(|f| f.severity >= Severity::Error)
+        || runs.iter().any(|v| !v.unread.is_empty());
     match o.format {
         Format::Human => human(&runs, failed, out),
         Format::Json => json(&runs, failed, out),
@@ -99,6 +106,7 @@ pub fn verify_one(path: &Path, m: &Manifest, root: &Path, scanned: &[Scanned]) -
         items: m.items.len(),
         images: scanned.iter().filter(|s| s.is_image()).count(),
         audit,
+        unread: Vec::new(),
     }
 }
 
@@ -108,6 +116,8 @@ pub(crate) struct Scans<'m> {
     options: ScanOptions,
     recorded: Recorded<'m>,
     done: HashMap<PathBuf, Vec<Scanned>>,
+    /// Per root, the walk's holes ([`crate::walk::Walk::holes`]).
+    unread: HashMap<PathBuf, Vec<Problem>>,
 }
 
 impl<'m> Scans<'m> {
@@ -121,6 +131,7 @@ impl<'m> Scans<'m> {
             options,
             recorded: Recorded::of(manifests),
             done: HashMap::new(),
+            unread: HashMap::new(),
         }
     }
 
@@ -132,9 +143,11 @@ impl<'m> Scans<'m> {
 
     /// The fresh read of every file under `root`.
     pub(crate) fn get(&mut self, root: &Path) -> Result<&[Scanned], Error> {
-        let key = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let key = Self::key(root);
         if !self.done.contains_key(&key) {
             let w = walk(root)?;
+            self.unread
+                .insert(key.clone(), w.holes().cloned().collect());
             let progress = Progress::new(w.entries.len() as u64);
             // No cache here, by design (docs/verify.md).
             let hooks = Hooks {
@@ -147,6 +160,18 @@ impl<'m> Scans<'m> {
             self.done.insert(key.clone(), scanned);
         }
         Ok(self.done.get(&key).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The places under `root`, read by [`Scans::get`], that the walk could
+    /// not read; empty for a root not read.
+    pub(crate) fn unread(&self, root: &Path) -> &[Problem] {
+        self.unread
+            .get(&Self::key(root))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    fn key(root: &Path) -> PathBuf {
+        root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
     }
 }
 
@@ -201,6 +226,16 @@ fn human(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()>
                 for_terminal(&f.message)
             )?;
         }
+        for p in &v.unread {
+            writeln!(
+                out,
+                "  {:<7} {:<27} {}: {}",
+                Severity::Error.name(),
+                "not read",
+                for_terminal(p.shown()),
+                for_terminal(&p.to_string())
+            )?;
+        }
         writeln!(
             out,
             "  {}: {}",
@@ -209,9 +244,15 @@ fn human(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()>
         )?;
     }
     let [e, w, i] = severity_counts(runs.iter().flat_map(|v| &v.audit.findings));
+    let unread: usize = runs.iter().map(|v| v.unread.len()).sum();
+    let unread = if unread == 0 {
+        String::new()
+    } else {
+        format!("; {} not read", plural(unread, "place"))
+    };
     writeln!(
         out,
-        "{}: {} verified; {}, {}, {} → exit {}",
+        "{}: {} verified; {}, {}, {}{unread} → exit {}",
         if failed { "FAIL" } else { "ok" },
         plural(runs.len(), "manifest"),
         plural(e, "error"),
@@ -243,6 +284,18 @@ struct Wire<'a> {
     manifests: Vec<WireManifest<'a>>,
     files: Vec<WireFile<'a>>,
     findings: Vec<&'a Finding>,
+    /// Absent when every place was read, so the wire stays as it was.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unread: Vec<WireUnread<'a>>,
+}
+
+/// A place under a manifest's root the walk could not read.
+#[derive(Serialize)]
+struct WireUnread<'a> {
+    manifest: &'a str,
+    path: &'a str,
+    kind: &'static str,
+    message: String,
 }
 
 fn json(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -282,6 +335,17 @@ fn json(runs: &[Verified], failed: bool, out: &mut dyn Write) -> io::Result<()> 
             })
             .collect(),
         findings: runs.iter().flat_map(|v| &v.audit.findings).collect(),
+        unread: runs
+            .iter()
+            .flat_map(|v| {
+                v.unread.iter().map(|p| WireUnread {
+                    manifest: &v.manifest,
+                    path: p.shown(),
+                    kind: p.kind.name(),
+                    message: p.to_string(),
+                })
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &wire)?;
     writeln!(out)
