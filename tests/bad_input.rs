@@ -995,11 +995,15 @@ fn bad_manifests() -> Vec<BadManifest> {
 
 /// Every file under `dir` with its bytes, for "nothing written".
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+    let found = cutline::walk::walk_with(dir, cutline::walk::Options::EVERY_FILE).unwrap();
+    assert!(found.skipped.is_empty(), "{:?}", found.skipped);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = found
+        .entries
         .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let bytes = fs::read(&e.abs).unwrap();
+            (e.abs, bytes)
+        })
         .collect();
     out.sort();
     out
