@@ -15,12 +15,9 @@ pub enum Error {
         /// What the OS said.
         source: io::Error,
     },
-    /// The media root is not a folder.
-    #[error("{}: media root is not a folder", path.display())]
-    RootNotDir {
-        /// The root as given.
-        path: PathBuf,
-    },
+    /// A folder walk could not start (its root unusable).
+    #[error(transparent)]
+    Walk(#[from] crate::walk::WalkError),
     /// A manifest could not be read, parsed or written.
     #[error(transparent)]
     Manifest(#[from] crate::manifest::ManifestError),

@@ -12,10 +12,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::bagit::digest::{self, Algorithm};
 use crate::bagit::paths;
+use crate::walk::{self, Problem, WalkError};
 
 /// A backslash is a plain character in names on POSIX systems, where
 /// `sha256sum` escapes it; on Windows it is a separator and refused.
@@ -37,6 +36,9 @@ pub enum SumsError {
         /// What the OS said.
         source: io::Error,
     },
+    /// The root could not be walked at all.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
 }
 
 /// One well-formed line of a checksum file.
@@ -168,6 +170,9 @@ pub struct Checked {
     pub bad_lines: Vec<BadLine>,
     /// Files under the root that no line lists (`sha256sum -c` never says).
     pub unlisted: Vec<String>,
+    /// Places under the root the walk could not read ([`walk::Walk::holes`]):
+    /// a file there could be unlisted, or a listed one unseen.
+    pub unread: Vec<Problem>,
     /// The folder the names were resolved against.
     pub root: PathBuf,
     /// How many files are under the root (the checksum file left out).
@@ -175,10 +180,14 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Every listed file matched and every line was well formed. Unlisted
-    /// files are reported but do not fail the run (like M002 in `verify`).
+    /// Every listed file matched, every line was well formed and every
+    /// folder under the root could be read. Unlisted files are reported but
+    /// do not fail the run (like M002 in `verify`); a folder that could not
+    /// be read does, since it leaves the unlisted report incomplete.
     pub fn passed(&self) -> bool {
-        self.bad_lines.is_empty() && self.listed.iter().all(|(_, s)| *s == Status::Ok)
+        self.bad_lines.is_empty()
+            && self.unread.is_empty()
+            && self.listed.iter().all(|(_, s)| *s == Status::Ok)
     }
 }
 
@@ -230,85 +239,90 @@ pub fn check(file: &Path, root: Option<&Path>) -> Result<Checked, SumsError> {
             None => *status = Status::Unreadable("not read".into()),
         }
     }
-    let under: Vec<(String, PathBuf)> = files_under(&canon_root)
+    let found = files_under(&canon_root)?;
+    let unread = found.holes().cloned().collect();
+    let under: Vec<_> = found
+        .entries
         .into_iter()
-        .filter(|(_, abs)| *abs != canon_file)
+        .filter(|e| e.abs != canon_file)
         .collect();
     let files = under.len();
     let unlisted = under
         .into_iter()
-        .filter(|(rel, _)| !names.contains(rel))
-        .map(|(rel, _)| rel)
+        .filter(|e| !names.contains(&e.rel))
+        .map(|e| e.rel)
         .collect();
     Ok(Checked {
         file: file.to_path_buf(),
         listed,
         bad_lines,
         unlisted,
+        unread,
         root,
         files,
     })
 }
 
-/// Every regular file under `root` (hidden ones and sidecars included: a
-/// checksum file covers every byte), with symlinks kept only when they
-/// resolve inside it; `(relative name, path)`, sorted.
-fn files_under(root: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter()
-        .flatten()
-    {
-        let Some(rel) = entry
-            .path()
-            .strip_prefix(root)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
-        else {
-            continue;
-        };
-        let ft = entry.file_type();
-        let keep = ft.is_file()
-            || ft.is_symlink()
-                && paths::join_inside_with(root, &rel, NAMES).is_ok_and(|abs| abs.is_file());
-        if keep {
-            out.push((rel, entry.path().to_path_buf()));
-        }
+/// Every regular file under `root`, hidden ones and sidecars included (a
+/// checksum file covers every byte), symlinks kept only when they resolve
+/// inside it (docs/bagit.md, `scan --sums`); sorted, with the places the
+/// walk could not read.
+fn files_under(root: &Path) -> Result<walk::Walk, SumsError> {
+    Ok(walk::walk_with(root, walk::Options::EVERY_FILE)?)
+}
+
+/// What [`write_tree`] could not put in the checksum file. Any of it makes
+/// the file incomplete, so `scan --sums` names each on stderr and fails.
+#[derive(Debug, Default)]
+pub struct Left {
+    /// Files that could not be read, with why.
+    pub unread_files: Vec<(String, io::Error)>,
+    /// Files whose name is not UTF-8 (rendered lossily): a line would name
+    /// a file that does not exist.
+    pub not_utf8: Vec<String>,
+    /// Places the walk could not read ([`walk::Walk::holes`]).
+    pub unread_places: Vec<Problem>,
+}
+
+impl Left {
+    /// Nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        self.unread_files.is_empty() && self.not_utf8.is_empty() && self.unread_places.is_empty()
     }
-    out
 }
 
 /// Writes a `sha256sum` file of every file under `root` (names relative to
-/// it) to `out`, hashing in parallel; returns the files that could not be read.
-pub fn write_tree(root: &Path, out: &mut dyn Write) -> Result<Vec<(String, io::Error)>, SumsError> {
+/// it) to `out`, hashing in parallel; returns what it had to leave out.
+pub fn write_tree(root: &Path, out: &mut dyn Write) -> Result<Left, SumsError> {
     let canon = fs::canonicalize(root).map_err(|source| SumsError::Io {
         path: root.to_path_buf(),
         source,
     })?;
-    let files = files_under(&canon);
+    let found = files_under(&canon)?;
+    let mut left = Left {
+        unread_places: found.holes().cloned().collect(),
+        ..Left::default()
+    };
+    let (files, lossy): (Vec<_>, Vec<_>) = found.entries.into_iter().partition(|e| !e.lossy_name);
+    left.not_utf8 = lossy.into_iter().map(|e| e.rel).collect();
     let jobs: Vec<_> = files
         .iter()
-        .map(|(_, abs)| (abs.clone(), vec![Algorithm::Sha256]))
+        .map(|e| (e.abs.clone(), vec![Algorithm::Sha256]))
         .collect();
-    let mut failed = Vec::new();
-    for ((rel, _), d) in files.into_iter().zip(digest::hash_all(&jobs)) {
+    for (e, d) in files.into_iter().zip(digest::hash_all(&jobs)) {
         match d {
             Ok(d) => out
                 .write_all(
-                    format_line(d.get(Algorithm::Sha256).unwrap_or_default(), &rel).as_bytes(),
+                    format_line(d.get(Algorithm::Sha256).unwrap_or_default(), &e.rel).as_bytes(),
                 )
                 .map_err(|source| SumsError::Io {
                     path: PathBuf::from("-"),
                     source,
                 })?,
-            Err(e) => failed.push((rel, e)),
+            Err(err) => left.unread_files.push((e.rel, err)),
         }
     }
-    Ok(failed)
+    Ok(left)
 }
 
 #[cfg(test)]

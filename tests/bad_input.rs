@@ -995,11 +995,15 @@ fn bad_manifests() -> Vec<BadManifest> {
 
 /// Every file under `dir` with its bytes, for "nothing written".
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+    let found = cutline::walk::walk_with(dir, cutline::walk::Options::EVERY_FILE).unwrap();
+    assert!(found.skipped.is_empty(), "{:?}", found.skipped);
+    let mut out: Vec<(PathBuf, Vec<u8>)> = found
+        .entries
         .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let bytes = fs::read(&e.abs).unwrap();
+            (e.abs, bytes)
+        })
         .collect();
     out.sort();
     out
@@ -1210,4 +1214,278 @@ fn unknown_manifest_fields_survive_import() {
     assert_eq!(after["items"][0]["caption"], "New caption from the desk.");
     assert_eq!(after["desk"]["editor"], "J. Smith");
     assert_eq!(after["items"][0]["x_note"], "keep me");
+}
+
+/// The prefix that makes permission bits bind for the binary (see
+/// [`unprivileged`]), or `None` when the test must skip. Under `CI` a test
+/// that cannot drop privileges fails instead: CI runs as root, where a skip
+/// would silently stop testing permissions at all.
+#[cfg(unix)]
+fn privileges_dropped_or_skip(dir: &Path, test: &str) -> Option<Vec<String>> {
+    match unprivileged(dir) {
+        Ok(prefix) => Some(prefix),
+        Err(why) if std::env::var_os("CI").is_some() => {
+            panic!("{test}: {why}; under CI this test must run, not skip")
+        }
+        Err(why) => {
+            eprintln!("SKIPPED {test}: {why}");
+            None
+        }
+    }
+}
+
+/// Runs the binary through `prefix` (empty, or `setpriv … --`) in `cwd`.
+fn cutline_through(prefix: &[String], home: &Path, cwd: &Path, args: &[&str]) -> Output {
+    let mut cmd = match prefix.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(env!("CARGO_BIN_EXE_cutline"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_cutline")),
+    };
+    cmd.args(args)
+        .current_dir(cwd)
+        .env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("CI", "1")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cutline runs")
+}
+
+/// One command's run, kept for assertions made after the tree is restored.
+struct Ran {
+    what: &'static str,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn of(what: &'static str, out: &Output) -> Self {
+        assert_no_panic(out, what);
+        Ran {
+            what,
+            code: out.status.code(),
+            stdout: text(&out.stdout),
+            stderr: text(&out.stderr),
+        }
+    }
+
+    /// Exit `code`, and `want` in stdout or stderr as `on` says.
+    fn says(&self, code: i32, on: &str, want: &[&str]) {
+        let said = if on == "stdout" {
+            &self.stdout
+        } else {
+            &self.stderr
+        };
+        assert_eq!(
+            self.code,
+            Some(code),
+            "{}: exit\nstdout:\n{}\nstderr:\n{}",
+            self.what,
+            self.stdout,
+            self.stderr
+        );
+        for w in want {
+            assert!(said.contains(w), "{}: no {w:?} in {on}:\n{said}", self.what);
+        }
+    }
+}
+
+/// Issue 15: every command that lists a folder reports a folder it cannot
+/// read and fails; none drops it and exits 0 (`scan --sums` did).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_fails_every_command_that_lists_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+    let top = tempfile::tempdir().unwrap();
+    mode(top.path(), 0o755);
+    let Some(prefix) = privileges_dropped_or_skip(top.path(), "an_unreadable_folder") else {
+        return;
+    };
+    let t = top.path();
+    let home = t.join("home");
+    fs::create_dir_all(t.join("media/locked")).unwrap();
+    fs::create_dir_all(t.join("out")).unwrap();
+    fs::create_dir_all(&home).unwrap();
+    fs::write(t.join("media/a.jpg"), plain_jpeg()).unwrap();
+    fs::write(t.join("media/locked/b.jpg"), plain_jpeg()).unwrap();
+    // Made while everything is readable: a manifest, a checksum file, a bag.
+    let me = |args: &[&str]| cutline_through(&[], &home, t, args);
+    assert!(me(&["init", "media", "-o", "m.json"]).status.success());
+    let sums = me(&["scan", "--sums", "media"]);
+    assert!(sums.status.success());
+    fs::write(t.join("SUMS"), &sums.stdout).unwrap();
+    assert!(me(&["bag", "--from", "media", "bagged"]).status.success());
+    for d in [&home, &t.join("out")] {
+        mode(d, 0o777);
+    }
+    for (p, m) in [("m.json", 0o666), ("SUMS", 0o644), ("bagged", 0o755)] {
+        mode(&t.join(p), m);
+    }
+    mode(&t.join("media/locked"), 0o000);
+    mode(&t.join("bagged/data/locked"), 0o000);
+
+    let run = |what, args: &[&str]| Ran::of(what, &cutline_through(&prefix, &home, t, args));
+    let ran = [
+        run("scan", &["scan", "media"]),
+        run("scan --sums", &["scan", "--sums", "media"]),
+        run(
+            "verify --sums",
+            &["verify", "--sums", "SUMS", "--root", "media"],
+        ),
+        run("bag", &["bag", "--from", "media", "out/bag"]),
+        run("verify --bag", &["verify", "--bag", "bagged"]),
+        run("verify", &["verify", "-m", "m.json"]),
+        run("check", &["check", "-m", "m.json"]),
+        run("init", &["init", "media", "-o", "out/m.json"]),
+        run("update", &["update", "-m", "m.json"]),
+    ];
+    let made_bag = t.join("out/bag").exists();
+    let made_manifest = t.join("out/m.json").exists();
+    mode(&t.join("media/locked"), 0o755);
+    mode(&t.join("bagged/data/locked"), 0o755);
+
+    let denied = "ermission denied";
+    let [
+        scan,
+        scan_sums,
+        verify_sums,
+        bag,
+        verify_bag,
+        verify,
+        check,
+        init,
+        update,
+    ] = ran;
+    scan.says(
+        1,
+        "stderr",
+        &["skipped locked: cannot list the folder", denied],
+    );
+    scan_sums.says(
+        1,
+        "stderr",
+        &["skipped locked: cannot list the folder", denied],
+    );
+    assert!(
+        scan_sums.stdout.contains("  a.jpg\n"),
+        "{}",
+        scan_sums.stdout
+    );
+    verify_sums.says(
+        1,
+        "stdout",
+        &[
+            "1 of 2 listed files match",
+            "W001 unreadable-path",
+            "locked\n",
+            denied,
+        ],
+    );
+    bag.says(
+        2,
+        "stderr",
+        &["media/locked: cannot list the folder", denied],
+    );
+    assert!(!made_bag, "no bag is made that leaves a file out");
+    verify_bag.says(
+        1,
+        "stdout",
+        &["B010 bag-unreadable-file", "data/locked", denied],
+    );
+    // One finding, W001, wherever a media root is read: the run fails and
+    // the report says so (its summary line agrees with the exit code).
+    for ran in [&verify, &check] {
+        ran.says(
+            1,
+            "stdout",
+            &[
+                "  locked\n",
+                "W001 unreadable-path",
+                "cannot list the folder",
+                denied,
+                "FAIL: ",
+            ],
+        );
+    }
+    init.says(1, "stderr", &["skipped locked: cannot list the folder"]);
+    assert!(
+        made_manifest,
+        "init writes the manifest of what it could read"
+    );
+    update.says(
+        1,
+        "stdout",
+        &["refused   locked: ", "(W001); the manifest is not changed"],
+    );
+}
+
+/// Issue 15: a folder past PATH_MAX (4096) cannot be opened by its path;
+/// every command reports it instead of saying "0 files" and exiting 0.
+#[cfg(unix)]
+#[test]
+fn a_path_longer_than_path_max_fails_every_command_that_lists_it() {
+    let top = tempfile::tempdir().unwrap();
+    let t = top.path();
+    let home = t.join("home");
+    fs::create_dir_all(&home).unwrap();
+    // Built from inside with relative names, as no single path to the
+    // deepest folder is accepted by the OS.
+    let name = "d".repeat(250);
+    let script = format!(
+        "cd \"$1\" && i=0; while [ $i -lt 17 ]; do mkdir {name} && cd -P ./{name} || exit 1; i=$((i+1)); done; printf x > deep.jpg"
+    );
+    for root in ["media", "bagged/data"] {
+        fs::create_dir_all(t.join(root)).unwrap();
+        let ok = Command::new("sh")
+            .args(["-c", &script, "sh"])
+            .arg(t.join(root))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "could not build the deep tree");
+    }
+    fs::write(
+        t.join("bagged/bagit.txt"),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )
+    .unwrap();
+    fs::write(t.join("bagged/manifest-sha256.txt"), "").unwrap();
+    fs::write(t.join("SUMS"), "").unwrap();
+
+    let run = |what, args: &[&str]| Ran::of(what, &cutline_through(&[], &home, t, args));
+    let too_long = "path too long for the OS to open (PATH_MAX)";
+    let init = run("init", &["init", "media", "-o", "m.json"]);
+    init.says(1, "stderr", &[too_long]);
+    assert!(
+        init.stdout.contains("(0 images from media)"),
+        "{}",
+        init.stdout
+    );
+    for cmd in ["verify", "check"] {
+        run(cmd, &[cmd, "-m", "m.json"]).says(
+            1,
+            "stdout",
+            &[too_long, "W001 unreadable-path", "FAIL: "],
+        );
+    }
+    run("scan", &["scan", "media"]).says(1, "stderr", &[too_long]);
+    run("scan --sums", &["scan", "--sums", "media"]).says(1, "stderr", &[too_long]);
+    run(
+        "verify --sums",
+        &["verify", "--sums", "SUMS", "--root", "media"],
+    )
+    .says(1, "stdout", &["W001 unreadable-path", too_long]);
+    run("bag", &["bag", "--from", "media", "bag"]).says(2, "stderr", &[too_long]);
+    assert!(!t.join("bag").exists());
+    run("verify --bag", &["verify", "--bag", "bagged"]).says(
+        1,
+        "stdout",
+        &["unreadable", too_long],
+    );
 }

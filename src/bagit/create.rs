@@ -1,18 +1,19 @@
 //! Making a bag (RFC 8493) from a folder: payload copied or hard-linked and hashed in the same read, SHA-256 and SHA-512 manifests, bag-info with Payload-Oxum, tag manifests.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::BagError;
 use super::digest::{self, Algorithm, Digests};
 use super::manifest_file::format_line;
 use crate::manifest::nfc;
+use crate::walk::{self, ProblemKind, WalkError};
 
 /// The algorithms of a new bag: SHA-512 (RFC 8493's default) and SHA-256
 /// (what cutline manifests and `sha256sum` use).
@@ -100,50 +101,64 @@ pub fn create(o: &CreateOptions) -> Result<Created, BagError> {
     }
 }
 
-/// The files under `from`, by `/`-separated relative path; refuses what a
-/// bag cannot hold faithfully.
+/// The files under `from`, by `/`-separated relative path, hidden ones
+/// included; refuses what a bag cannot hold faithfully and any place the
+/// walk could not read, since a bag made without it would claim to be
+/// complete (RFC 8493 §3) while leaving files out.
 fn payload_of(from: &Path) -> Result<Vec<String>, BagError> {
-    let mut files = Vec::new();
-    let mut keys: BTreeMap<String, String> = BTreeMap::new();
-    for item in WalkDir::new(from)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-    {
-        let entry = item.map_err(|e| BagError::Io {
-            path: e
-                .path()
-                .map_or_else(|| from.to_path_buf(), Path::to_path_buf),
-            source: e.into(),
-        })?;
-        let rel = entry
-            .path()
-            .strip_prefix(from)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
-            .ok_or_else(|| BagError::NotUtf8 {
-                path: entry.path().to_path_buf(),
-            })?;
-        // Names equal after NFC or case folding become one file on macOS
-        // and Windows, and a manifest cannot tell them apart there.
-        if let Some(first) = keys.insert(nfc(&rel).to_lowercase(), rel.clone()) {
-            return Err(BagError::Collision { first, second: rel });
-        }
-        let ft = entry.file_type();
-        if ft.is_symlink() {
+    let found = walk::walk_with(from, walk::Options::EVERY_FILE).map_err(|e| match e {
+        WalkError::Root { path, source } => BagError::Open { path, source },
+        _ => BagError::NotDir {
+            path: from.to_path_buf(),
+        },
+    })?;
+    if let Some(problem) = found.skipped.into_iter().next() {
+        let path = from.join(&problem.rel);
+        return Err(match problem.kind {
+            ProblemKind::LinkOutside | ProblemKind::LinkedFolder | ProblemKind::BrokenLink => {
+                BagError::Special {
+                    path,
+                    what: "a symbolic link",
+                }
+            }
+            ProblemKind::Special => BagError::Special {
+                path,
+                what: "not a regular file",
+            },
+            _ => BagError::Incomplete { path, problem },
+        });
+    }
+    let mut files = Vec::with_capacity(found.entries.len());
+    // Folder names count too: `A/x` and `a/y` land in one folder on macOS.
+    let mut keys: HashMap<String, String> = HashMap::new();
+    for e in found.entries {
+        if e.link {
             return Err(BagError::Special {
-                path: entry.path().to_path_buf(),
+                path: e.abs,
                 what: "a symbolic link",
             });
-        } else if ft.is_file() {
-            files.push(rel);
-        } else if !ft.is_dir() {
-            return Err(BagError::Special {
-                path: entry.path().to_path_buf(),
-                what: "not a regular file",
-            });
         }
+        if e.lossy_name {
+            return Err(BagError::NotUtf8 { path: e.abs });
+        }
+        let folders = e.rel.match_indices('/').map(|(i, _)| &e.rel[..i]);
+        for name in folders.chain([e.rel.as_str()]) {
+            // Names equal after NFC or case folding become one file on
+            // macOS and Windows, and a manifest cannot tell them apart there.
+            match keys.entry(nfc(name).to_lowercase()) {
+                Entry::Occupied(first) if first.get() != name => {
+                    return Err(BagError::Collision {
+                        first: first.get().clone(),
+                        second: name.to_owned(),
+                    });
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(slot) => {
+                    slot.insert(name.to_owned());
+                }
+            }
+        }
+        files.push(e.rel);
     }
     Ok(files)
 }

@@ -76,6 +76,16 @@ pub enum BagError {
         /// What it is.
         what: &'static str,
     },
+    /// A place under the source the walk could not read (a folder
+    /// unreadable or past PATH_MAX…): a bag made without it would silently
+    /// leave files out.
+    #[error("{}: {problem}; a bag made without it would leave files out", path.display())]
+    Incomplete {
+        /// The place, under the source.
+        path: PathBuf,
+        /// What the walk met there.
+        problem: crate::walk::Problem,
+    },
     /// Reading or writing failed.
     #[error("{}: {source}", path.display())]
     Io {

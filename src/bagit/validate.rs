@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use rayon::prelude::*;
 
 use super::BagError;
 use super::bagit_txt;
@@ -17,6 +17,7 @@ use super::problem::{Kind, Problem};
 use super::tag_file;
 use crate::manifest::nfc;
 use crate::rules::Severity;
+use crate::walk::{self, ProblemKind};
 
 /// The result of validating one bag.
 #[derive(Debug, Clone)]
@@ -347,7 +348,9 @@ fn manifests_in(root: &Path, p: &mut Vec<Problem>) -> (Manifests, Manifests) {
     (payload, tag)
 }
 
-/// Every file under `data/`, by bag-relative path (`data/…`).
+/// Every file under `data/`, by bag-relative path (`data/…`), hidden ones
+/// included (RFC 8493 §2.1.2: the payload is every file there), with what
+/// the walk could not list as problems.
 fn walk_payload(root: &Path, p: &mut Vec<Problem>) -> BTreeMap<String, PayloadFile> {
     let mut out = BTreeMap::new();
     let data = root.join("data");
@@ -381,96 +384,105 @@ fn walk_payload(root: &Path, p: &mut Vec<Problem>) -> BTreeMap<String, PayloadFi
             return out;
         }
     }
-    for item in WalkDir::new(&data).follow_links(false).sort_by_file_name() {
-        let entry = match item {
-            Ok(e) => e,
-            Err(e) => {
-                let at = e
-                    .path()
-                    .map_or_else(|| "data".to_owned(), |x| rel_of(root, x));
+    // Links are bound by the bag, not by data/: docs/bagit.md refuses
+    // only those that resolve outside the bag.
+    let options = walk::Options {
+        links_within: Some(root),
+        ..walk::Options::EVERY_FILE
+    };
+    let found = match walk::walk_with(&data, options) {
+        Ok(w) => w,
+        Err(e) => {
+            p.push(Problem::error(
+                Kind::Unreadable,
+                "data",
+                None,
+                format!("cannot list: {e}"),
+            ));
+            return out;
+        }
+    };
+    let in_bag = |rel: &str| {
+        if rel.is_empty() {
+            "data".to_owned()
+        } else {
+            format!("data/{rel}")
+        }
+    };
+    for skipped in &found.skipped {
+        let rel = in_bag(&skipped.rel);
+        match skipped.kind {
+            ProblemKind::LinkOutside => p.push(Problem::error(
+                Kind::UnsafePath,
+                &rel,
+                None,
+                format!("symbolic link {rel} leads outside the bag; not opened"),
+            )),
+            ProblemKind::BrokenLink => p.push(Problem::error(
+                Kind::UnsafePath,
+                &rel,
+                None,
+                format!("symbolic link {rel} points at nothing; not opened"),
+            )),
+            ProblemKind::LinkedFolder => p.push(
+                Problem::error(
+                    Kind::Unreadable,
+                    &rel,
+                    None,
+                    "a symbolic link to a folder; not entered",
+                )
+                .at(Severity::Warning),
+            ),
+            ProblemKind::Special => {
                 p.push(Problem::error(
                     Kind::Unreadable,
-                    &at,
+                    &rel,
                     None,
-                    format!("cannot list: {e}"),
+                    "not a regular file (FIFO, socket or device); not opened",
                 ));
-                continue;
+                out.insert(
+                    rel,
+                    PayloadFile {
+                        abs: data.join(&skipped.rel),
+                        size: 0,
+                        special: true,
+                    },
+                );
             }
-        };
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            continue;
+            // A place the walk could not read: the bag cannot be shown
+            // complete (RFC 8493 §3), so it is an error, never a skip.
+            _ => p.push(Problem::error(
+                Kind::Unreadable,
+                &rel,
+                None,
+                format!("cannot list: {skipped}; the bag cannot be shown complete"),
+            )),
         }
-        let Some(rel) = entry
-            .path()
-            .strip_prefix(root)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
-        else {
+    }
+    let sizes: Vec<u64> = found
+        .entries
+        .par_iter()
+        .map(|e| fs::metadata(&e.abs).map_or(0, |m| m.len()))
+        .collect();
+    for (e, size) in found.entries.into_iter().zip(sizes) {
+        let rel = in_bag(&e.rel);
+        if e.lossy_name {
             p.push(Problem::error(
                 Kind::UnlistedFile,
-                &rel_of(root, entry.path()),
+                &rel,
                 None,
                 "the name is not UTF-8, so no manifest can list it",
             ));
             continue;
-        };
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if ft.is_symlink() {
-            match paths::join_inside(root, &rel) {
-                Ok(abs) if abs.is_file() => {
-                    let size = fs::metadata(&abs).map(|m| m.len()).unwrap_or(0);
-                    out.insert(
-                        rel,
-                        PayloadFile {
-                            abs,
-                            size,
-                            special: false,
-                        },
-                    );
-                }
-                Ok(_) => p.push(
-                    Problem::error(
-                        Kind::Unreadable,
-                        &rel,
-                        None,
-                        "a symbolic link to a folder; not entered",
-                    )
-                    .at(Severity::Warning),
-                ),
-                Err(why) => p.push(Problem::error(
-                    Kind::UnsafePath,
-                    &rel,
-                    None,
-                    format!("{why}; not opened"),
-                )),
-            }
-        } else if ft.is_file() {
-            out.insert(
-                rel,
-                PayloadFile {
-                    abs: entry.path().to_path_buf(),
-                    size,
-                    special: false,
-                },
-            );
-        } else {
-            p.push(Problem::error(
-                Kind::Unreadable,
-                &rel,
-                None,
-                "not a regular file (FIFO, socket or device); not opened",
-            ));
-            out.insert(
-                rel,
-                PayloadFile {
-                    abs: entry.path().to_path_buf(),
-                    size: 0,
-                    special: true,
-                },
-            );
         }
+        out.insert(
+            rel,
+            PayloadFile {
+                abs: e.abs,
+                size,
+                special: false,
+            },
+        );
     }
     out
 }
@@ -495,14 +507,6 @@ fn report_collisions<'a>(names: impl Iterator<Item = &'a String>, p: &mut Vec<Pr
             );
         }
     }
-}
-
-/// `path` relative to `root`, lossy, `/`-separated, for messages.
-fn rel_of(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 /// A tag file's bytes; `Ok(None)` when it does not exist.

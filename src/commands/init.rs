@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::commands::{Outcome, manifest_dir, stdout_error};
+use crate::commands::{Outcome, manifest_dir, report_skipped, stdout_error};
 use crate::error::Error;
 use crate::manifest::{self, Item, Manifest};
 use crate::scan::{ScanOptions, Scanned, scan_all};
@@ -20,7 +20,9 @@ pub struct Options {
     pub force: bool,
 }
 
-/// Scans `root` and writes a manifest listing every image in it.
+/// Scans `root` and writes a manifest listing every image in it. A place
+/// the walk could not read is named on stderr and makes the exit code 1:
+/// the manifest is written, but it may lack the images there.
 pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     if o.output.exists() && !o.force {
         return Err(Error::WouldOverwrite {
@@ -28,6 +30,7 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         });
     }
     let w = walk(&o.root)?;
+    let holes = report_skipped(&w.skipped);
     let records = scan_all(&w.entries, ScanOptions::default());
     let items: Vec<Item> = records
         .iter()
@@ -49,7 +52,11 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         o.root.display()
     )
     .map_err(stdout_error)?;
-    Ok(Outcome::Clean)
+    Ok(if holes {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// A manifest item pre-filled from what the file says of itself.

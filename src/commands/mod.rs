@@ -102,6 +102,22 @@ pub(crate) fn print_run(
     })
 }
 
+/// Names on standard error every place a walk left out
+/// (`cutline: skipped REL: why`) and says whether any may hide a file
+/// ([`crate::walk::ProblemKind::is_hole`]): a run with such a hole must
+/// not pass as complete, so the commands that list a folder exit 1 for it,
+/// as `scan` does.
+pub(crate) fn report_skipped(skipped: &[crate::walk::Problem]) -> bool {
+    for p in skipped {
+        eprintln!(
+            "cutline: skipped {}: {}",
+            crate::sanitize::for_terminal(p.shown()),
+            crate::sanitize::for_terminal(&p.to_string())
+        );
+    }
+    skipped.iter().any(|p| p.kind.is_hole())
+}
+
 /// Wraps an output error with the stream's name.
 pub(crate) fn stdout_error(source: io::Error) -> Error {
     Error::Io {

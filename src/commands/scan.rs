@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::commands::{Outcome, stdout_error};
+use crate::commands::{Outcome, report_skipped, stdout_error};
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::sanitize::for_terminal;
@@ -47,12 +47,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     } else {
         table(&records, out).map_err(stdout_error)?;
     }
-    for s in &w.skipped {
-        eprintln!("cutline: skipped {}: {}", for_terminal(&s.rel), s.reason);
-    }
     // An inventory with holes must not pass as complete: a folder or file
     // that could not be read makes the exit code 1 (the listing still runs).
-    let unreadable = w.skipped.iter().any(|s| s.unreadable)
+    let unreadable = report_skipped(&w.skipped)
         || records
             .iter()
             .any(|r| matches!(r.error, Some(crate::scan::ReadError::Io(_))));

@@ -10,12 +10,12 @@ use crate::progress::Progress;
 use crate::rules::Code;
 use crate::scan::cache::{self, Cache};
 use crate::scan::{Hooks, Recorded, ScanOptions, Scanned, scan_all_with};
-use crate::walk::{Skipped, walk};
+use crate::walk::{Problem, walk};
 
 /// One root, read.
 struct Root {
     scanned: Vec<Scanned>,
-    skipped: Vec<Skipped>,
+    skipped: Vec<Problem>,
 }
 
 /// The fresh reads of a run's media roots, shared by its manifests.
@@ -57,6 +57,15 @@ impl<'m> Scans<'m> {
             return Ok(());
         }
         let w = walk(root)?;
+        // Places left out by design (a link leaving the root, a special
+        // file) are named on stderr; holes become W001 findings below.
+        let by_design: Vec<Problem> = w
+            .skipped
+            .iter()
+            .filter(|p| !p.kind.is_hole())
+            .cloned()
+            .collect();
+        crate::commands::report_skipped(&by_design);
         let progress = Progress::new(w.entries.len() as u64);
         let hooks = Hooks {
             cache: self.cache.as_ref().map(|c| (c, key.as_path())),
@@ -90,15 +99,8 @@ impl<'m> Scans<'m> {
         self.done.get(&key_of(root)).map_or_else(Vec::new, |r| {
             r.skipped
                 .iter()
-                .filter(|s| s.unreadable)
-                .map(|s| {
-                    Finding::new(
-                        Code::W001,
-                        manifest,
-                        &s.rel,
-                        format!("cannot be read, so nothing in it was checked: {}", s.reason),
-                    )
-                })
+                .filter(|p| p.kind.is_hole())
+                .map(|p| unreadable_finding(p, manifest))
                 .collect()
         })
     }
@@ -111,6 +113,16 @@ impl<'m> Scans<'m> {
             eprintln!("cutline: warning: hash cache not updated: {e}");
         }
     }
+}
+
+/// W001 for a place the walk could not read (docs/design.md §12).
+pub(crate) fn unreadable_finding(p: &Problem, manifest: &str) -> Finding {
+    Finding::new(
+        Code::W001,
+        manifest,
+        p.shown(),
+        format!("not read, so nothing in it was checked: {p}"),
+    )
 }
 
 /// Roots are shared by their canonical path.

@@ -81,6 +81,11 @@ fn findings(c: &Checked, name: &str) -> Vec<Finding> {
             .done(),
         );
     }
+    out.extend(
+        c.unread
+            .iter()
+            .map(|p| crate::commands::scans::unreadable_finding(p, name)),
+    );
     for u in &c.unlisted {
         out.push(Finding::new(
             Code::S006,
@@ -94,13 +99,25 @@ fn findings(c: &Checked, name: &str) -> Vec<Finding> {
 }
 
 /// Writes a `sha256sum` file of every file under `root` to `out`; a file
-/// that cannot be read is named on standard error and fails the run.
+/// that cannot be read, a folder that cannot be listed and a name no line
+/// can hold are each named on standard error and fail the run (exit 1, as
+/// `scan` exits for a folder it cannot read): the file must not pass for
+/// one that covers every byte.
 pub fn write(root: &std::path::Path, out: &mut dyn Write) -> Result<Outcome, Error> {
-    let failed = sums::write_tree(root, out)?;
-    for (rel, e) in &failed {
+    let left = sums::write_tree(root, out)?;
+    for p in &left.unread_places {
+        eprintln!("cutline: skipped {}: {p}", for_terminal(p.shown()));
+    }
+    for (rel, e) in &left.unread_files {
         eprintln!("cutline: {}: cannot read: {e}", for_terminal(rel));
     }
-    Ok(if failed.is_empty() {
+    for rel in &left.not_utf8 {
+        eprintln!(
+            "cutline: {}: the name is not UTF-8, so no line can list it",
+            for_terminal(rel)
+        );
+    }
+    Ok(if left.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings

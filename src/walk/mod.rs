@@ -1,14 +1,21 @@
-//! Walks a media root, folders read in parallel: regular files, sorted, hidden files and sidecars left out, symlinks kept inside the root.
+//! The one folder walk every command lists files with: folders read level by level on every core, sorted, symlinks kept inside a bound, and every place it could not list returned as a [`Problem`].
+//!
+//! Two uses, two [`Options`]: [`Options::MEDIA`] for the media commands
+//! (hidden entries left out, `.xmp` sidecars attached to their image) and
+//! [`Options::EVERY_FILE`] for bags and checksum files, which cover every
+//! byte (RFC 8493 §2.1.2, §3: a payload file absent from the manifests
+//! makes the bag incomplete, hidden or not).
+
+mod problem;
+
+pub use problem::{Problem, ProblemKind, WalkError};
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, FileType};
-use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-
-use crate::error::Error;
 
 /// One file found under the root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,27 +25,16 @@ pub struct Entry {
     pub rel: String,
     /// The path to open.
     pub abs: PathBuf,
-    /// An `.xmp` sidecar beside the file (`name.ext.xmp`, else `name.xmp`).
+    /// An `.xmp` sidecar beside the file (`name.ext.xmp`, else `name.xmp`);
+    /// always `None` when sidecars are listed as files.
     pub sidecar: Option<PathBuf>,
     /// The name was not valid UTF-8 and `rel` is a lossy rendering.
     pub lossy_name: bool,
     /// The walk found this entry as a symbolic link (whose target, a file
-    /// inside the root, was checked); false for a regular file reached
+    /// inside the bound, was checked); false for a regular file reached
     /// through real folders. A false value is known without a stat, so
     /// readers of plain files can skip an `lstat` of their own.
     pub link: bool,
-}
-
-/// What the walk could not enter or read (the run goes on).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The path, relative to the root where possible.
-    pub rel: String,
-    /// Why it was skipped.
-    pub reason: String,
-    /// It could not be read (permission denied, broken link, I/O error),
-    /// as opposed to left out by design (a symlink leaving the root).
-    pub unreadable: bool,
 }
 
 /// The files under a root and the places the walk could not go.
@@ -46,29 +42,92 @@ pub struct Skipped {
 pub struct Walk {
     /// Files, sorted by their relative path.
     pub entries: Vec<Entry>,
-    /// Folders or links skipped, with the reason, in walk order (each
-    /// folder's names sorted bytewise, a subfolder's findings at its place).
-    pub skipped: Vec<Skipped>,
+    /// Places left out, with the reason, in walk order (each folder's
+    /// names sorted bytewise, a subfolder's problems at its place).
+    pub skipped: Vec<Problem>,
+}
+
+impl Walk {
+    /// The places that may hide a file ([`ProblemKind::is_hole`]): a
+    /// listing with any is not complete.
+    pub fn holes(&self) -> impl Iterator<Item = &Problem> {
+        self.skipped.iter().filter(|p| p.kind.is_hole())
+    }
+}
+
+/// What `.xmp` sidecars are to a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sidecars {
+    /// Attached to the image they describe ([`Entry::sidecar`]), not listed.
+    Attach,
+    /// Listed as the files they are.
+    List,
+}
+
+/// What a walk lists. Symlinked files are listed only when they resolve
+/// inside the bound, symlinked folders are never entered, and every place
+/// left out is in [`Walk::skipped`], whatever the options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options<'a> {
+    /// Enter hidden folders and list hidden files (names starting with `.`).
+    pub hidden: bool,
+    /// Attach or list `.xmp` sidecars.
+    pub sidecars: Sidecars,
+    /// The folder a symlink's target must resolve inside to be listed;
+    /// `None`: the root. A bag's payload walk is bound by the bag, not by
+    /// `data/` (docs/bagit.md: links that resolve outside the bag are refused).
+    pub links_within: Option<&'a Path>,
+}
+
+impl Options<'static> {
+    /// `scan`, `check`, `verify`, `init`, `report`: hidden entries left out,
+    /// sidecars attached to their image.
+    pub const MEDIA: Options<'static> = Options {
+        hidden: false,
+        sidecars: Sidecars::Attach,
+        links_within: None,
+    };
+    /// Bags and checksum files: every file, hidden ones and sidecars
+    /// included (a checksum file and a bag cover every byte).
+    pub const EVERY_FILE: Options<'static> = Options {
+        hidden: true,
+        sidecars: Sidecars::List,
+        links_within: None,
+    };
+}
+
+/// Lists the regular files under `root` the media commands read
+/// ([`Options::MEDIA`]), sorted by name.
+pub fn walk(root: &Path) -> Result<Walk, WalkError> {
+    walk_with(root, Options::MEDIA)
 }
 
 /// Lists the regular files under `root`, sorted by name.
 ///
 /// Symlinks are not followed: a symlinked file is listed only when its
-/// target, resolved, stays inside the root (docs/design.md §3: never leave the
-/// root through a symlink); symlinked folders are never entered, which also
-/// rules out loops. Hidden entries (name starting with `.`) are skipped, as
-/// are `.xmp` sidecars, which are attached to the image they describe.
-pub fn walk(root: &Path) -> Result<Walk, Error> {
-    let canonical_root = root.canonicalize().map_err(|source| Error::Root {
+/// target, resolved, stays inside the bound (docs/design.md §3: never leave
+/// the root through a symlink); symlinked folders are never entered, which
+/// also rules out loops. What cannot be listed (a folder unreadable or past
+/// PATH_MAX, a name gone mid-walk, a failed `lstat`) is a [`Problem`] in
+/// [`Walk::skipped`]; `Err` only when the root itself is unusable.
+pub fn walk_with(root: &Path, options: Options<'_>) -> Result<Walk, WalkError> {
+    let canonical_root = root.canonicalize().map_err(|source| WalkError::Root {
         path: root.to_path_buf(),
         source,
     })?;
     if !canonical_root.is_dir() {
-        return Err(Error::RootNotDir {
+        return Err(WalkError::RootNotDir {
             path: root.to_path_buf(),
         });
     }
-    let listed = list_levels(root, &canonical_root);
+    let bound = match options.links_within {
+        Some(b) => b.canonicalize().map_err(|source| WalkError::Root {
+            path: b.to_path_buf(),
+            source,
+        })?,
+        None => canonical_root,
+    };
+    let listed = list_levels(root, &Rules::new(&bound, options));
     let mut out = join_in_preorder(listed);
     // Folders come out in preorder with names sorted bytewise, which is
     // not quite `rel` order (`a/x` sorts after `a-b`, and lossy names can
@@ -76,6 +135,23 @@ pub fn walk(root: &Path) -> Result<Walk, Error> {
     // the order already holds, as it nearly always does.
     out.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)
+}
+
+/// The options as each folder's listing needs them.
+struct Rules<'a> {
+    bound: &'a Path,
+    hidden: bool,
+    attach: bool,
+}
+
+impl<'a> Rules<'a> {
+    fn new(bound: &'a Path, o: Options<'_>) -> Self {
+        Rules {
+            bound,
+            hidden: o.hidden,
+            attach: o.sidecars == Sidecars::Attach,
+        }
+    }
 }
 
 /// A folder to list: its path and its path relative to the root, lossy
@@ -97,7 +173,7 @@ enum Part {
 /// recursion: a hostile tree thousands of folders deep must not overflow a
 /// thread's stack, yet the folders of one level, usually the many, are read
 /// in parallel. Folder `0` is the root; `Part::Folder` numbers index this list.
-fn list_levels(root: &Path, canonical_root: &Path) -> Vec<Vec<Part>> {
+fn list_levels(root: &Path, rules: &Rules<'_>) -> Vec<Vec<Part>> {
     let mut listed: Vec<Vec<Part>> = vec![Vec::new()];
     let mut level = vec![(
         0,
@@ -110,7 +186,7 @@ fn list_levels(root: &Path, canonical_root: &Path) -> Vec<Vec<Part>> {
     while !level.is_empty() {
         let read: Vec<_> = level
             .par_iter()
-            .map(|(_, folder)| list_folder(folder, canonical_root))
+            .map(|(_, folder)| list_folder(folder, rules))
             .collect();
         let mut next = Vec::new();
         for ((id, _), (mut parts, subfolders)) in level.into_iter().zip(read) {
@@ -177,43 +253,46 @@ fn join_in_preorder(mut listed: Vec<Vec<Part>>) -> Walk {
 
 /// Lists one folder: its findings in name order, with `Part::Folder(k)`
 /// marking the place of the `k`th subfolder returned.
-fn list_folder(folder: &Folder, canonical_root: &Path) -> (Vec<Part>, Vec<Folder>) {
+fn list_folder(folder: &Folder, rules: &Rules<'_>) -> (Vec<Part>, Vec<Folder>) {
     let (dir, rel, lossy) = (folder.path.as_path(), folder.rel.as_str(), folder.lossy);
     let mut own = Walk::default();
     let read = match fs::read_dir(dir) {
         Ok(read) => read,
         Err(err) => {
-            own.skipped.push(io_skipped(rel.to_owned(), dir, &err));
+            let kind = ProblemKind::of(&err, ProblemKind::Unreadable);
+            own.skipped.push(Problem::new(rel.to_owned(), kind, err));
             return (vec![Part::Own(own)], Vec::new());
         }
     };
-    // Read errors are reported first, as walkdir (which this replaced) did.
+    // Read errors are reported first, at the folder they were met in.
     let mut children: Vec<(OsString, FileType)> = Vec::new();
     for item in read {
         match item {
-            // No name to go with it: the error is all there is to report.
-            Err(err) => own.skipped.push(Skipped {
-                rel: String::new(),
-                reason: err.to_string(),
-                unreadable: true,
-            }),
+            // No name to go with it: the folder could not be read through.
+            Err(err) => {
+                let kind = ProblemKind::of(&err, ProblemKind::Unreadable);
+                own.skipped.push(Problem::new(rel.to_owned(), kind, err));
+            }
             Ok(de) => {
                 let name = de.file_name();
+                if !rules.hidden && is_hidden(&name) {
+                    continue;
+                }
                 // `file_type` comes from the directory listing (d_type), so
-                // most entries cost no stat.
+                // most entries cost no stat; where it does not, the `lstat`
+                // can fail, and that is reported, never dropped.
                 match de.file_type() {
-                    Ok(ft) if !is_hidden(&name) => children.push((name, ft)),
-                    Ok(_) => {}
+                    Ok(ft) => children.push((name, ft)),
                     Err(err) => {
                         let (child, _) = child_rel(rel, lossy, &name);
-                        own.skipped.push(io_skipped(child, &join(dir, &name), &err));
+                        let kind = ProblemKind::of(&err, ProblemKind::Unexamined);
+                        own.skipped.push(Problem::new(child, kind, err));
                     }
                 }
             }
         }
     }
-    // Names compare bytewise, as walkdir's `sort_by_file_name` did: that
-    // fixes the order of `skipped`.
+    // Names compare bytewise: that fixes the order of `skipped`.
     children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     own.entries.reserve(children.len());
@@ -235,30 +314,16 @@ fn list_folder(folder: &Folder, canonical_root: &Path) -> (Vec<Part>, Vec<Folder
         }
         let link = ft.is_symlink();
         if link {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
-                Ok(target) if target.starts_with(canonical_root) => continue,
-                Ok(_) => {
-                    own.skipped.push(Skipped {
-                        rel: child,
-                        reason: "symlink leads outside the root; not followed".into(),
-                        unreadable: false,
-                    });
-                    continue;
-                }
-                Err(err) => {
-                    own.skipped.push(Skipped {
-                        rel: child,
-                        reason: format!("broken symlink: {err}"),
-                        unreadable: true,
-                    });
-                    continue;
-                }
+            if let Err(problem) = link_to_file(&path, rules.bound) {
+                own.skipped.push(problem.at(child));
+                continue;
             }
         } else if !ft.is_file() {
+            own.skipped
+                .push(Problem::by_design(child, ProblemKind::Special));
             continue;
         }
-        if is_sidecar(&name) {
+        if rules.attach && is_sidecar(&name) {
             sidecars.insert(path);
             continue;
         }
@@ -293,6 +358,43 @@ fn list_folder(folder: &Folder, canonical_root: &Path) -> (Vec<Part>, Vec<Folder
     (parts, subfolders)
 }
 
+/// A problem not yet placed: its kind and what the OS said.
+struct Unplaced(ProblemKind, String);
+
+impl Unplaced {
+    fn at(self, rel: String) -> Problem {
+        Problem {
+            rel,
+            kind: self.0,
+            detail: self.1,
+        }
+    }
+}
+
+/// `Ok` when the symlink at `path` resolves to a regular file inside
+/// `bound` (compared by components); otherwise why it is left out.
+fn link_to_file(path: &Path, bound: &Path) -> Result<(), Unplaced> {
+    let target = path.canonicalize().map_err(|err| {
+        let kind = match ProblemKind::of(&err, ProblemKind::BrokenLink) {
+            ProblemKind::TooLong => ProblemKind::TooLong,
+            _ => ProblemKind::BrokenLink,
+        };
+        Unplaced(kind, err.to_string())
+    })?;
+    if !target.starts_with(bound) {
+        return Err(Unplaced(ProblemKind::LinkOutside, String::new()));
+    }
+    match fs::metadata(&target) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) if m.is_dir() => Err(Unplaced(ProblemKind::LinkedFolder, String::new())),
+        Ok(_) => Err(Unplaced(ProblemKind::Special, String::new())),
+        Err(err) => Err(Unplaced(
+            ProblemKind::of(&err, ProblemKind::Unexamined),
+            err.to_string(),
+        )),
+    }
+}
+
 /// `dir/name` with a single allocation (`Path::join` copies, then grows).
 /// The same path `DirEntry::path` gives.
 fn join(dir: &Path, name: &OsStr) -> PathBuf {
@@ -318,16 +420,6 @@ fn child_rel(parent: &str, parent_lossy: bool, name: &OsStr) -> (String, bool) {
     }
     rel.push_str(&name);
     (rel, lossy)
-}
-
-/// An I/O error on `path`, worded as walkdir worded it, so the messages
-/// users see did not change with the walk.
-fn io_skipped(rel: String, path: &Path, err: &io::Error) -> Skipped {
-    Skipped {
-        rel,
-        reason: format!("IO error for operation on {}: {err}", path.display()),
-        unreadable: true,
-    }
 }
 
 fn is_hidden(name: &OsStr) -> bool {
@@ -404,8 +496,14 @@ mod tests {
         assert_eq!(rels, ["alias.jpg", "in.jpg"]);
         let links: Vec<_> = w.entries.iter().map(|e| e.link).collect();
         assert_eq!(links, [true, false]);
-        assert_eq!(w.skipped.len(), 1);
-        assert_eq!(w.skipped[0].rel, "out.jpg");
+        let skipped: Vec<_> = w.skipped.iter().map(|p| (p.rel.as_str(), p.kind)).collect();
+        assert_eq!(
+            skipped,
+            [
+                ("loop", ProblemKind::LinkedFolder),
+                ("out.jpg", ProblemKind::LinkOutside)
+            ]
+        );
     }
 
     #[cfg(unix)]
@@ -515,12 +613,89 @@ mod tests {
         assert_eq!(rels, ["a.jpg", "m/b.jpg", "z.jpg"]);
         assert_eq!(w.skipped.len(), 1, "{:?}", w.skipped);
         assert_eq!(w.skipped[0].rel, "locked");
-        assert!(w.skipped[0].unreadable);
+        assert_eq!(w.skipped[0].kind, ProblemKind::Unreadable);
         assert!(
-            w.skipped[0].reason.contains("ermission denied"),
+            w.skipped[0].detail.contains("ermission denied"),
             "{}",
-            w.skipped[0].reason
+            w.skipped[0].detail
         );
+    }
+
+    #[test]
+    fn every_file_lists_hidden_files_and_sidecars() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [".git/obj", ".hidden.jpg", "a.jpg", "a.jpg.xmp", "b/.c"] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, b"x").unwrap();
+        }
+        let w = walk_with(root, Options::EVERY_FILE).unwrap();
+        let rels: Vec<_> = w.entries.iter().map(|e| e.rel.as_str()).collect();
+        assert_eq!(
+            rels,
+            [".git/obj", ".hidden.jpg", "a.jpg", "a.jpg.xmp", "b/.c"]
+        );
+        assert!(w.entries.iter().all(|e| e.sidecar.is_none()));
+        assert!(w.skipped.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_bound_by_links_within_not_by_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let bag = dir.path();
+        fs::create_dir_all(bag.join("data")).unwrap();
+        fs::write(bag.join("tag.txt"), b"x").unwrap();
+        std::os::unix::fs::symlink(bag.join("tag.txt"), bag.join("data/t")).unwrap();
+        let w = walk_with(&bag.join("data"), Options::EVERY_FILE).unwrap();
+        assert!(w.entries.is_empty());
+        assert_eq!(w.skipped[0].kind, ProblemKind::LinkOutside);
+        let within = Options {
+            links_within: Some(bag),
+            ..Options::EVERY_FILE
+        };
+        let w = walk_with(&bag.join("data"), within).unwrap();
+        assert_eq!(w.entries.len(), 1);
+        assert!(w.entries[0].link);
+    }
+
+    /// A chain of folders whose path passes PATH_MAX (4096 on Linux), made
+    /// from inside with relative names: `create_dir_all` of the whole path
+    /// would itself be refused with ENAMETOOLONG.
+    #[cfg(unix)]
+    fn past_path_max(root: &Path) -> String {
+        let name = "d".repeat(250);
+        let script = format!(
+            "cd \"$1\" && i=0; while [ $i -lt 17 ]; do mkdir {name} && cd -P ./{name} || exit 1; i=$((i+1)); done; printf x > deep.jpg"
+        );
+        let ok = std::process::Command::new("sh")
+            .args(["-c", &script, "sh"])
+            .arg(root)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "could not build the deep tree");
+        name
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_past_path_max_is_a_too_long_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("top.jpg"), b"x").unwrap();
+        let name = past_path_max(root);
+        for options in [Options::MEDIA, Options::EVERY_FILE] {
+            let w = walk_with(root, options).unwrap();
+            let rels: Vec<_> = w.entries.iter().map(|e| e.rel.as_str()).collect();
+            assert_eq!(rels, ["top.jpg"]);
+            let holes: Vec<_> = w.holes().collect();
+            assert_eq!(holes.len(), 1, "{:?}", w.skipped);
+            assert_eq!(holes[0].kind, ProblemKind::TooLong);
+            assert!(holes[0].rel.starts_with(&format!("{name}/{name}/")));
+            assert!(holes[0].to_string().contains("too long"), "{}", holes[0]);
+        }
     }
 
     #[test]
