@@ -225,3 +225,40 @@ fn the_examples_in_docs_policy_md_are_valid() {
         Policy::from_value(&v, "docs/policy.md").unwrap();
     }
 }
+
+#[test]
+fn a_bad_manifest_policy_is_refused_with_the_manifest_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("story.json");
+    std::fs::write(
+        &path,
+        "{\n  \"cutline\": 1,\n  \"policy\": {\n    \"severity\": {\"R004\": \"error\", \"credit-style\": \"off\"}\n  },\n  \"items\": []\n}\n",
+    )
+    .unwrap();
+    // The manifest loader accepts it (no key repeats); the policy refuses it.
+    let m = manifest::load(&path).unwrap();
+    let origin = path.display().to_string();
+    let e = Policy::for_manifest(m.policy.as_ref(), &origin, None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{origin}:4:48: `policy`: policy `severity` names R004 twice, as `R004` and as `credit-style`"
+        )
+    );
+}
+
+#[test]
+fn a_fixed_code_in_a_manifest_policy_is_refused() {
+    let e = Policy::for_manifest(
+        Some(&json!({"severity": {"B009": "off"}})),
+        "no/such/manifest.json",
+        None,
+    )
+    .unwrap_err();
+    // No file to find the line in: the manifest and `policy` are named.
+    assert_eq!(
+        e.to_string(),
+        "no/such/manifest.json: `policy`: policy `severity` cannot change `B009`: \
+         B009 bag-checksum-mismatch decides validity, which is not house style"
+    );
+}
