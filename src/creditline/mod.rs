@@ -66,7 +66,8 @@
 //! # Where each part lives
 //! `lex` reads the text (balance, top-level scanning, words, case); `prefix` peels brackets
 //! and prefixes; `truncation` finds a cut at the end; `form` picks the house form; `names`
-//! tells a person from an agency by its shape; `words` holds the word lists.
+//! tells a person from an agency by its shape; `words` holds the word lists, kept in
+//! `words.txt` so they can grow without touching the grammar.
 
 use std::fmt;
 
