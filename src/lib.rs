@@ -12,7 +12,7 @@ pub mod civil;
 pub mod cli;
 pub mod commands;
 pub mod container;
-pub mod credit;
+pub mod creditline;
 pub mod error;
 pub mod exchange;
 pub mod finding;

@@ -19,7 +19,7 @@ use cutline::manifest::{self, Field, Item, Manifest};
 use cutline::metadata::fields::Value as FieldValue;
 use cutline::metadata::{self, iptc, xmp};
 use cutline::policy::Policy;
-use cutline::{container, credit, imagehash};
+use cutline::{container, creditline, imagehash};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -357,7 +357,7 @@ proptest! {
 
     #[test]
     fn any_text_never_panics_the_credit_grammar(line in ".{0,60}") {
-        let parsed = credit::parse(&line);
+        let parsed = creditline::parse(&line);
         let _ = parsed.is_house_style();
         let _ = parsed.agencies();
     }
@@ -373,7 +373,7 @@ proptest! {
             0..20,
         ),
     ) {
-        let parsed = credit::parse(&parts.concat());
+        let parsed = creditline::parse(&parts.concat());
         let _ = parsed.is_house_style();
         let _ = parsed.agencies();
     }

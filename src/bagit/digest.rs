@@ -140,7 +140,7 @@ pub fn hash_reader(
     }
     let hex = hashers
         .into_iter()
-        .map(|(a, h)| (a, to_hex(&h.finalize())))
+        .map(|(a, h)| (a, hex::encode(h.finalize())))
         .collect();
     Ok(Digests { size, hex })
 }
@@ -151,17 +151,6 @@ pub fn hash_all(jobs: &[(PathBuf, Vec<Algorithm>)]) -> Vec<io::Result<Digests>> 
     jobs.par_iter()
         .map(|(path, algs)| hash_file(path, algs))
         .collect()
-}
-
-/// Lower-case hex.
-pub fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    s
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Credit rules: missing (R001), truncated (R002), empty (R003), house style (R004), differs from embedded (R005), unknown agency (R006), copyright prefix (R007), too long for IIM (R008), placeholder (R009).
 
 use crate::check::{Joined, Sink, text_or_embedded};
-use crate::credit;
+use crate::creditline;
 use crate::manifest::Field;
 use crate::rules::Code;
 use crate::textnorm::same_comparable;
@@ -47,7 +47,7 @@ pub(super) fn check_item(j: &Joined<'_>, sink: &mut Sink) {
         );
         return;
     };
-    let parsed = credit::parse(line);
+    let parsed = creditline::parse(line);
     // An empty or cut-off credit is reported as such and is not asked whether it is a
     // placeholder; asked once here, it is not asked again for R006.
     let placeholder = !parsed.is_empty()

@@ -1,5 +1,6 @@
 //! Figures of a story as published or drafted (HTML `<figure>`/`<img>`, Markdown images with a caption under them), and the credit split off a printed caption.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -258,7 +259,7 @@ pub fn item_path(src: &str) -> Result<String, &'static str> {
     }
     let end = src.find(['?', '#']).unwrap_or(src.len());
     let decoded = percent_decode(&src[..end]);
-    let mut p = decoded.as_str();
+    let mut p: &str = &decoded;
     while let Some(rest) = p.strip_prefix("./") {
         p = rest;
     }
@@ -270,26 +271,12 @@ pub fn item_path(src: &str) -> Result<String, &'static str> {
     Ok(nfc(p))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                let v = hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0);
-                out.push(u8::try_from(v).unwrap_or(b'?'));
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
+/// `%XX` escapes decoded; a `%` not followed by two hex digits is literal text.
+fn percent_decode(s: &str) -> Cow<'_, str> {
     // Escapes that do not decode to UTF-8 are kept as written.
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(s))
 }
 
 /// The figures as one record per image: caption and credit split (only when
@@ -427,6 +414,9 @@ mod tests {
         assert!(item_path("data:image/png;base64,AAAA").is_err());
         assert_eq!(item_path("/img/caf%C3%A9.jpg#x").unwrap(), "img/café.jpg");
         assert_eq!(item_path("%FF.jpg").unwrap(), "%FF.jpg");
+        assert_eq!(item_path("100%.jpg").unwrap(), "100%.jpg");
+        assert_eq!(item_path("a%2.jpg").unwrap(), "a%2.jpg");
+        assert_eq!(item_path("a%20b%2fc.jpg").unwrap(), "a b/c.jpg");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 use crate::finding::Finding;
 use crate::report::Run;
 use crate::rules::{Code, Target};
@@ -67,18 +69,18 @@ fn slashed(p: &Path) -> String {
     if s.is_empty() { ".".to_owned() } else { s }
 }
 
-/// Percent-encodes a path for a URI: RFC 3986 unreserved characters and `/`
-/// stay, every other byte of the UTF-8 becomes `%XX`.
+/// What a URI path keeps as it is: RFC 3986 unreserved characters and `/`;
+/// every other byte of the UTF-8 becomes `%XX`.
+const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes a path for a URI (RFC 3986 §2.1).
 pub fn uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(path, URI_PATH).to_string()
 }
 
 #[cfg(test)]

@@ -147,11 +147,7 @@ fn fingerprint(f: &Finding) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// An absolute URI under the project's home, if it has one.

@@ -139,28 +139,21 @@ fn decode(v: &[u8]) -> Option<Hashes> {
         [0, record @ ..] => (None, record),
         [1, more @ ..] if more.len() >= 32 => {
             let (img, record) = more.split_at(32);
-            (Some(crate::scan::hex(img)), record)
+            (Some(hex::encode(img)), record)
         }
         _ => return None,
     };
     Some(Hashes {
-        sha256: crate::scan::hex(sha),
+        sha256: hex::encode(sha),
         image_sha256,
         record: record.to_vec(),
     })
 }
 
+/// The 32 bytes of a 64-digit hex digest (either case); `None` for any other text.
 fn unhex(s: &str) -> Option<[u8; 32]> {
-    let b = s.as_bytes();
-    if b.len() != 64 {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, pair) in b.chunks_exact(2).enumerate() {
-        let d = |c: u8| char::from(c).to_digit(16);
-        let v = d(pair[0])? * 16 + d(pair[1])?;
-        out[i] = u8::try_from(v).ok()?;
-    }
+    hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
@@ -453,6 +446,14 @@ mod tests {
             })
             .is_none()
         );
+    }
+
+    #[test]
+    fn unhex_takes_64_digits_of_either_case_only() {
+        assert_eq!(unhex(&"aB".repeat(32)), Some([0xab; 32]));
+        assert_eq!(unhex(&"ab".repeat(31)), None);
+        assert_eq!(unhex(&"ab".repeat(33)), None);
+        assert_eq!(unhex(&format!("{}g0", "ab".repeat(31))), None);
     }
 
     #[test]

@@ -441,7 +441,7 @@ fn read_into(
     let mut reread_differs = false;
     if let (true, Some(r), Some(d)) = (lean, recorded, body.sha256)
         && meta.len() <= STREAM_ABOVE
-        && r.image_hash(&entry.rel, &hex(&d)).is_none()
+        && r.image_hash(&entry.rel, &hex::encode(d)).is_none()
     {
         let again = file
             .seek(SeekFrom::Start(0))
@@ -477,7 +477,7 @@ fn read_into(
         out.sha256 = Some(h.sha256.clone());
         out.image_sha256.clone_from(&h.image_sha256);
     } else if let Some(d) = body.sha256 {
-        let sha256 = hex(&d);
+        let sha256 = hex::encode(d);
         let known = hooks
             .recorded
             .and_then(|r| r.image_hash(&entry.rel, &sha256));
@@ -661,15 +661,4 @@ fn stream(
         sha256: hash.then(|| hasher.finalize().into()),
         whole: false,
     })
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
 }
