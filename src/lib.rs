@@ -30,5 +30,7 @@ pub mod scan;
 pub mod scan_record;
 pub mod sheet;
 pub mod sums;
+#[cfg(test)]
+mod testutil;
 pub mod textnorm;
 pub mod walk;
