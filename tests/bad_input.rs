@@ -708,64 +708,15 @@ fn symlink_loops_and_links_out_of_the_root_are_not_followed() {
     assert_eq!(m004, ["out.jpg", "outdir/secret.jpg"], "{findings:#?}");
 }
 
-/// Whether this process can read a file it has no permission bits for
-/// (root, or CAP_DAC_OVERRIDE): then chmod 000 proves nothing by itself.
-#[cfg(unix)]
-fn permissions_are_bypassed(dir: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = dir.join("probe");
-    fs::write(&probe, b"x").unwrap();
-    fs::set_permissions(&probe, fs::Permissions::from_mode(0o000)).unwrap();
-    let bypassed = fs::read(&probe).is_ok();
-    fs::remove_file(&probe).unwrap();
-    bypassed
-}
-
-/// How to run the binary so that permissions apply: as is, or (when this
-/// process bypasses them) as `nobody` through `setpriv`.
-#[cfg(unix)]
-fn unprivileged(dir: &Path) -> Result<Vec<String>, String> {
-    if !permissions_are_bypassed(dir) {
-        return Ok(Vec::new());
-    }
-    let prefix: Vec<String> = [
-        "setpriv",
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        "--",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let works = Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg("true")
-        .status()
-        .is_ok_and(|s| s.success());
-    if works {
-        Ok(prefix)
-    } else {
-        Err("running as root and `setpriv` cannot drop to nobody".into())
-    }
-}
-
 #[cfg(unix)]
 #[test]
 fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     let top = tempfile::tempdir().unwrap();
-    // Traversable by `nobody` when the test drops to it.
-    fs::set_permissions(top.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let prefix = match unprivileged(top.path()) {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("SKIPPED unreadable_files_and_folders: {why}");
-            return;
-        }
+    // Root reads mode-000 files: then the binary runs as nobody.
+    let Some(cutline) = support::cutline_subject_to_permissions(top.path()) else {
+        return;
     };
-    if !prefix.is_empty() {
-        eprintln!("running the binary as nobody (uid 65534): this process bypasses permissions");
-    }
     let root = top.path().join("media");
     fs::create_dir_all(root.join("locked")).unwrap();
     fs::write(root.join("ok.jpg"), plain_jpeg()).unwrap();
@@ -787,25 +738,11 @@ fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
     fs::set_permissions(&manifest, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(root.join("secret.jpg"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
-    let home = top.path().join("home");
-    fs::create_dir_all(&home).unwrap();
-    fs::set_permissions(&home, fs::Permissions::from_mode(0o777)).unwrap();
-
     let run = |args: &[&str]| {
-        let (program, pre) = match prefix.split_first() {
-            Some((p, rest)) => (p.clone(), rest.to_vec()),
-            None => (env!("CARGO_BIN_EXE_cutline").to_owned(), Vec::new()),
-        };
-        let mut cmd = Command::new(program);
-        cmd.args(pre);
-        if !prefix.is_empty() {
-            cmd.arg(env!("CARGO_BIN_EXE_cutline"));
-        }
-        cmd.args(args)
+        cutline
+            .command()
+            .args(args)
             .current_dir(top.path())
-            .env("HOME", &home)
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .stdin(Stdio::null())
             .output()
             .expect("cutline runs")
     };
