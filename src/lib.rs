@@ -29,5 +29,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod sheet;
 pub mod sums;
+#[cfg(test)]
+mod testutil;
 pub mod textnorm;
 pub mod walk;

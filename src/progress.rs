@@ -24,9 +24,16 @@ pub fn set_quiet(quiet: bool) {
 
 /// True when a bar may be drawn: stderr is a terminal, no `--quiet`, no `CI`.
 pub fn wanted() -> bool {
-    !QUIET.load(Ordering::Relaxed)
-        && std::env::var_os("CI").is_none()
-        && std::io::stderr().is_terminal()
+    wanted_where(
+        std::env::var_os("CI").is_some(),
+        std::io::stderr().is_terminal(),
+    )
+}
+
+/// [`wanted`] with what it reads from the process passed in, so a test can
+/// put a terminal and no `CI` around the `--quiet` flag.
+fn wanted_where(ci: bool, stderr_is_terminal: bool) -> bool {
+    !QUIET.load(Ordering::Relaxed) && !ci && stderr_is_terminal
 }
 
 /// The bar of one read of `total` files; hidden until [`SHOW_AFTER`].
@@ -134,10 +141,22 @@ mod tests {
         assert!(!p.shown.load(Ordering::Relaxed));
     }
 
+    // The only test that sets QUIET (the others use `Progress::hidden`), so
+    // parallel tests do not race on it. Under `cargo test` stderr is no
+    // terminal and CI may be set, so `wanted()` is false whatever QUIET is:
+    // the terminal and CI are passed in instead.
     #[test]
     fn quiet_disables() {
-        set_quiet(true);
-        assert!(!wanted());
         set_quiet(false);
+        assert!(
+            wanted_where(false, true),
+            "a terminal, no CI, no --quiet: a bar"
+        );
+        set_quiet(true);
+        let quiet = wanted_where(false, true);
+        set_quiet(false);
+        assert!(!quiet, "--quiet at a terminal without CI: no bar");
+        assert!(!wanted_where(true, true), "CI: no bar");
+        assert!(!wanted_where(false, false), "no terminal: no bar");
     }
 }

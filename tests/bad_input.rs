@@ -708,64 +708,15 @@ fn symlink_loops_and_links_out_of_the_root_are_not_followed() {
     assert_eq!(m004, ["out.jpg", "outdir/secret.jpg"], "{findings:#?}");
 }
 
-/// Whether this process can read a file it has no permission bits for
-/// (root, or CAP_DAC_OVERRIDE): then chmod 000 proves nothing by itself.
-#[cfg(unix)]
-fn permissions_are_bypassed(dir: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    let probe = dir.join("probe");
-    fs::write(&probe, b"x").unwrap();
-    fs::set_permissions(&probe, fs::Permissions::from_mode(0o000)).unwrap();
-    let bypassed = fs::read(&probe).is_ok();
-    fs::remove_file(&probe).unwrap();
-    bypassed
-}
-
-/// How to run the binary so that permissions apply: as is, or (when this
-/// process bypasses them) as `nobody` through `setpriv`.
-#[cfg(unix)]
-fn unprivileged(dir: &Path) -> Result<Vec<String>, String> {
-    if !permissions_are_bypassed(dir) {
-        return Ok(Vec::new());
-    }
-    let prefix: Vec<String> = [
-        "setpriv",
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        "--",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let works = Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg("true")
-        .status()
-        .is_ok_and(|s| s.success());
-    if works {
-        Ok(prefix)
-    } else {
-        Err("running as root and `setpriv` cannot drop to nobody".into())
-    }
-}
-
 #[cfg(unix)]
 #[test]
 fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     let top = tempfile::tempdir().unwrap();
-    // Traversable by `nobody` when the test drops to it.
-    fs::set_permissions(top.path(), fs::Permissions::from_mode(0o755)).unwrap();
-    let prefix = match unprivileged(top.path()) {
-        Ok(p) => p,
-        Err(why) => {
-            eprintln!("SKIPPED unreadable_files_and_folders: {why}");
-            return;
-        }
+    // Root reads mode-000 files: then the binary runs as nobody.
+    let Some(cutline) = support::cutline_subject_to_permissions(top.path()) else {
+        return;
     };
-    if !prefix.is_empty() {
-        eprintln!("running the binary as nobody (uid 65534): this process bypasses permissions");
-    }
     let root = top.path().join("media");
     fs::create_dir_all(root.join("locked")).unwrap();
     fs::write(root.join("ok.jpg"), plain_jpeg()).unwrap();
@@ -787,25 +738,11 @@ fn unreadable_files_and_folders_are_reported_and_the_run_goes_on() {
     fs::set_permissions(&manifest, fs::Permissions::from_mode(0o644)).unwrap();
     fs::set_permissions(root.join("secret.jpg"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
-    let home = top.path().join("home");
-    fs::create_dir_all(&home).unwrap();
-    fs::set_permissions(&home, fs::Permissions::from_mode(0o777)).unwrap();
-
     let run = |args: &[&str]| {
-        let (program, pre) = match prefix.split_first() {
-            Some((p, rest)) => (p.clone(), rest.to_vec()),
-            None => (env!("CARGO_BIN_EXE_cutline").to_owned(), Vec::new()),
-        };
-        let mut cmd = Command::new(program);
-        cmd.args(pre);
-        if !prefix.is_empty() {
-            cmd.arg(env!("CARGO_BIN_EXE_cutline"));
-        }
-        cmd.args(args)
+        cutline
+            .command()
+            .args(args)
             .current_dir(top.path())
-            .env("HOME", &home)
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .stdin(Stdio::null())
             .output()
             .expect("cutline runs")
     };
@@ -1216,43 +1153,23 @@ fn unknown_manifest_fields_survive_import() {
     assert_eq!(after["items"][0]["x_note"], "keep me");
 }
 
-/// The prefix that makes permission bits bind for the binary (see
-/// [`unprivileged`]), or `None` when the test must skip. Under `CI` a test
-/// that cannot drop privileges fails instead: CI runs as root, where a skip
-/// would silently stop testing permissions at all.
-#[cfg(unix)]
-fn privileges_dropped_or_skip(dir: &Path, test: &str) -> Option<Vec<String>> {
-    match unprivileged(dir) {
-        Ok(prefix) => Some(prefix),
-        Err(why) if std::env::var_os("CI").is_some() => {
-            panic!("{test}: {why}; under CI this test must run, not skip")
-        }
-        Err(why) => {
-            eprintln!("SKIPPED {test}: {why}");
-            None
-        }
-    }
-}
-
-/// Runs the binary through `prefix` (empty, or `setpriv … --`) in `cwd`.
-fn cutline_through(prefix: &[String], home: &Path, cwd: &Path, args: &[&str]) -> Output {
-    let mut cmd = match prefix.split_first() {
-        Some((program, rest)) => {
-            let mut c = Command::new(program);
-            c.args(rest).arg(env!("CARGO_BIN_EXE_cutline"));
-            c
-        }
-        None => Command::new(env!("CARGO_BIN_EXE_cutline")),
-    };
+/// Runs `cmd` (the binary, maybe as `nobody`: [`support::Subject`]) with
+/// `args` in `cwd`, with no progress bar.
+fn run_in(mut cmd: Command, cwd: &Path, args: &[&str]) -> Output {
     cmd.args(args)
         .current_dir(cwd)
-        .env("HOME", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
         .env("CI", "1")
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .output()
         .expect("cutline runs")
+}
+
+/// The binary as this process runs it, with `HOME` in `home`.
+fn cutline_at_home(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cutline"));
+    cmd.env("HOME", home).env("XDG_CACHE_HOME", home.join("cache"));
+    cmd
 }
 
 /// One command's run, kept for assertions made after the tree is restored.
@@ -1304,7 +1221,7 @@ fn an_unreadable_folder_fails_every_command_that_lists_it() {
     let mode = |p: &Path, m: u32| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
     let top = tempfile::tempdir().unwrap();
     mode(top.path(), 0o755);
-    let Some(prefix) = privileges_dropped_or_skip(top.path(), "an_unreadable_folder") else {
+    let Some(subject) = support::cutline_subject_to_permissions(top.path()) else {
         return;
     };
     let t = top.path();
@@ -1315,7 +1232,7 @@ fn an_unreadable_folder_fails_every_command_that_lists_it() {
     fs::write(t.join("media/a.jpg"), plain_jpeg()).unwrap();
     fs::write(t.join("media/locked/b.jpg"), plain_jpeg()).unwrap();
     // Made while everything is readable: a manifest, a checksum file, a bag.
-    let me = |args: &[&str]| cutline_through(&[], &home, t, args);
+    let me = |args: &[&str]| run_in(cutline_at_home(&home), t, args);
     assert!(me(&["init", "media", "-o", "m.json"]).status.success());
     let sums = me(&["scan", "--sums", "media"]);
     assert!(sums.status.success());
@@ -1330,7 +1247,7 @@ fn an_unreadable_folder_fails_every_command_that_lists_it() {
     mode(&t.join("media/locked"), 0o000);
     mode(&t.join("bagged/data/locked"), 0o000);
 
-    let run = |what, args: &[&str]| Ran::of(what, &cutline_through(&prefix, &home, t, args));
+    let run = |what, args: &[&str]| Ran::of(what, &run_in(subject.command(), t, args));
     let ran = [
         run("scan", &["scan", "media"]),
         run("scan --sums", &["scan", "--sums", "media"]),
@@ -1458,7 +1375,7 @@ fn a_path_longer_than_path_max_fails_every_command_that_lists_it() {
     fs::write(t.join("bagged/manifest-sha256.txt"), "").unwrap();
     fs::write(t.join("SUMS"), "").unwrap();
 
-    let run = |what, args: &[&str]| Ran::of(what, &cutline_through(&[], &home, t, args));
+    let run = |what, args: &[&str]| Ran::of(what, &run_in(cutline_at_home(&home), t, args));
     let too_long = "path too long for the OS to open (PATH_MAX)";
     let init = run("init", &["init", "media", "-o", "m.json"]);
     init.says(1, "stderr", &[too_long]);

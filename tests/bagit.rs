@@ -11,6 +11,9 @@ use cutline::bagit::create::{CreateOptions, create};
 use cutline::bagit::{Kind, Validation, validate};
 use cutline::rules::Severity;
 
+#[allow(dead_code)] // each test binary uses part of the shared support
+mod support;
+
 const README: &[u8] = b"the readme\n";
 const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 not really a jpeg, but bytes";
 
@@ -446,8 +449,8 @@ fn an_unreadable_file_makes_the_bag_invalid() {
     let bag = bag_in(tmp.path());
     let f = bag.join("data/photos/a.jpg");
     fs::set_permissions(&f, fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::read(&f).is_ok() {
-        // Root bypasses mode 000: run the binary as `nobody` instead, so the
+    if support::permissions_bypassed() {
+        // Root reads mode 000: run the binary as `nobody` instead, so the
         // permission check is really exercised (CI runs as root).
         unreadable_as_nobody(tmp.path(), &bag);
         fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
@@ -464,18 +467,17 @@ fn an_unreadable_file_makes_the_bag_invalid() {
     fs::set_permissions(&f, fs::Permissions::from_mode(0o644)).unwrap();
 }
 
-/// `cutline verify --bag` run as uid 65534 through `setpriv` must call the
-/// bag invalid (exit 1) and name the unreadable file, in full and `--fast`.
+/// `cutline verify --bag` run as `nobody` must call the bag invalid (exit 1)
+/// and name the unreadable file, in full and `--fast`.
 #[cfg(unix)]
 fn unreadable_as_nobody(tmp: &Path, bag: &Path) {
     use std::os::unix::fs::PermissionsExt;
+    let Some(cutline) = support::cutline_subject_to_permissions(tmp) else {
+        return;
+    };
+    assert!(cutline.dropped(), "this process bypasses permissions");
     // Let `nobody` traverse to the bag; the payload file stays mode 000.
-    for dir in [
-        tmp.to_path_buf(),
-        bag.to_path_buf(),
-        bag.join("data"),
-        bag.join("data/photos"),
-    ] {
+    for dir in [bag.to_path_buf(), bag.join("data"), bag.join("data/photos")] {
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
     }
     for entry in fs::read_dir(bag).unwrap() {
@@ -484,29 +486,12 @@ fn unreadable_as_nobody(tmp: &Path, bag: &Path) {
             fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
         }
     }
-    let drop = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "--",
-            "true",
-        ])
-        .status();
-    if !drop.is_ok_and(|s| s.success()) {
-        println!(
-            "SKIPPED an_unreadable_file_makes_the_bag_invalid: running as root and `setpriv` cannot drop to nobody"
-        );
-        return;
-    }
     for fast in [&[][..], &["--fast"][..]] {
-        let out = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(env!("CARGO_BIN_EXE_cutline"))
+        let out = cutline
+            .command()
             .args(["verify", "--bag"])
             .arg(bag)
             .args(fast)
-            .env("XDG_CACHE_HOME", tmp.join("cache"))
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
@@ -523,11 +508,14 @@ fn unreadable_as_nobody(tmp: &Path, bag: &Path) {
 fn a_fifo_in_the_payload_is_never_opened() {
     let tmp = tempfile::tempdir().unwrap();
     let bag = bag_in(tmp.path());
-    let status = Command::new("mkfifo").arg(bag.join("data/pipe")).status();
-    if !status.is_ok_and(|s| s.success()) {
-        println!("SKIPPED a_fifo_in_the_payload_is_never_opened: mkfifo is not available");
+    let Some(mkfifo) = support::require_tool(&support::MKFIFO) else {
         return;
-    }
+    };
+    let status = Command::new(mkfifo).arg(bag.join("data/pipe")).status();
+    assert!(
+        status.as_ref().is_ok_and(|s| s.success()),
+        "mkfifo: {status:?}"
+    );
     // Opening a FIFO would block forever: finishing at all is the test.
     let v = validate(&bag, false).unwrap();
     let e = errors(&v);
@@ -591,7 +579,7 @@ fn names_differing_only_by_case_are_reported() {
         ),
     );
     if fs::read(bag.join("data/Photo.jpg")).unwrap() == b"b" {
-        println!("SKIPPED names_differing_only_by_case_are_reported: the file system folds case");
+        support::skip_or_fail("the temp dir's file system folds case");
         return;
     }
     let v = validate(&bag, false).unwrap();
@@ -785,28 +773,11 @@ fn the_cli_exits_0_only_for_a_valid_bag_and_fast_says_what_it_did_not_prove() {
     assert_eq!(missing.status.code(), Some(2));
 }
 
-/// bagit-python's `bagit.py`, when installed: `$CUTLINE_BAGIT_PY`, else
+/// bagit-python's `bagit.py`: `$CUTLINE_BAGIT_PY` (`.ci/run` sets it), else
 /// `/tmp/bagit-venv/bin/bagit.py`, else `bagit.py` on PATH.
-fn bagit_py() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("CUTLINE_BAGIT_PY").map(PathBuf::from),
-        Some(PathBuf::from("/tmp/bagit-venv/bin/bagit.py")),
-        Some(PathBuf::from("bagit.py")),
-    ];
-    candidates.into_iter().flatten().find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn interop_with_bagit_python_both_ways() {
-    let Some(py) = bagit_py() else {
-        println!(
-            "SKIPPED interop_with_bagit_python_both_ways: bagit.py (PyPI `bagit`) is not installed; set CUTLINE_BAGIT_PY or `pip install bagit` into /tmp/bagit-venv"
-        );
+    let Some(py) = support::require_tool(&support::BAGIT_PY) else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

@@ -9,6 +9,9 @@ use cutline::manifest::{self, Manifest};
 use cutline::scan::{ScanOptions, scan_all};
 use cutline::walk::walk;
 
+#[allow(dead_code)] // each test binary uses part of the shared support
+mod support;
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("test step");
     for entry in std::fs::read_dir(from).expect("test step") {
@@ -39,13 +42,13 @@ fn differences(dir: &Path, m: &Manifest) -> Vec<Finding> {
 
 #[test]
 fn exiftool_writes_the_manifest_captions_and_credits_into_the_files() {
-    let version = Command::new("exiftool").arg("-ver").output();
-    let Some(version) = version.ok().filter(|o| o.status.success()) else {
-        eprintln!(
-            "SKIPPED: exiftool is not on PATH (Debian: apt-get install libimage-exiftool-perl)"
-        );
+    let Some(exiftool) = support::require_tool(&support::EXIFTOOL) else {
         return;
     };
+    let version = Command::new(&exiftool)
+        .arg("-ver")
+        .output()
+        .expect("test step");
     eprintln!(
         "exiftool {}",
         String::from_utf8_lossy(&version.stdout).trim()
@@ -81,7 +84,7 @@ fn exiftool_writes_the_manifest_captions_and_credits_into_the_files() {
     assert!(csv.contains("\r\nmedia/harbor/boats-at-dawn.jpg,"), "{csv}");
 
     // As docs/workflows.md says, from the folder where export ran.
-    let write = Command::new("exiftool")
+    let write = Command::new(&exiftool)
         .current_dir(dir.path())
         .args(["-r", "-csv=captions.csv", "-overwrite_original", "media/"])
         .output()

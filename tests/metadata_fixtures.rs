@@ -1,5 +1,6 @@
 //! Metadata fixtures built in temp dirs (JPEG, PNG, TIFF, WebP): each source read, MWG reconciliation, damage and checks.
 
+#[allow(dead_code)] // each test binary uses part of the shared support
 mod support;
 
 use cutline::commands::init::item_from;

@@ -589,6 +589,9 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    #[ignore = "needs a process subject to file permissions, which CI (root) is not; \
+                tests/bad_input.rs an_unreadable_folder_fails_every_command_that_lists_it \
+                runs the same case as nobody"]
     fn an_unreadable_folder_is_reported_and_its_siblings_listed() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
@@ -605,7 +608,9 @@ mod tests {
         // Let the temp dir be removed.
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
         if bypassed {
-            eprintln!("SKIPPED: this process reads folders it has no permission for (root)");
+            crate::testutil::skip_or_fail(
+                "this process reads folders it has no permission for (root)",
+            );
             return;
         }
         let w = w.unwrap();

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # End-to-end test of `cutline report --html` in a real browser (Debian's
 # chromium, headless). Installs chromium when missing and playwright-core into
-# target/browser-test; when either cannot be had it prints why and exits 0
-# with "SKIPPED" (never a silent pass). Writes the screenshot to
+# target/browser-test (.ci/run installs both first); when either cannot be had
+# it prints why and, outside CI, exits 0 with "SKIPPED" (never a silent pass);
+# with CI set it fails instead, as every test does. Writes the screenshot to
 # target/browser-test/contact-sheet.png.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-skip() { echo "== browser test SKIPPED: $*"; exit 0; }
+skip() {
+    if [ -n "${CI+set}" ]; then
+        echo "FAIL: browser test cannot run: $* (CI is set, so this fails instead of skipping)" >&2
+        exit 1
+    fi
+    echo "== browser test SKIPPED: $*"
+    exit 0
+}
 flags=(--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking
        --disable-component-update --disable-sync)
 
