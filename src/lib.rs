@@ -8,6 +8,7 @@
 
 pub mod bagit;
 pub mod check;
+pub mod checksum;
 pub mod civil;
 pub mod cli;
 pub mod commands;

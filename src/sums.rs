@@ -5,15 +5,15 @@
 //! `\\`, `\n`, `\r` (coreutils 9 `md5sum.c`, `filename_unescape`). The BSD
 //! form `SHA256 (NAME) = HASH` that `sha256sum -c` also accepts is read too.
 //! Names are untrusted: a path that could leave the root is refused and
-//! never opened, as in a bag ([`crate::bagit::paths`]).
+//! never opened, as in a bag ([`crate::checksum::paths`]).
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::bagit::digest::{self, Algorithm};
-use crate::bagit::paths;
+use crate::checksum::digest::{self, Algorithm};
+use crate::checksum::paths;
 use crate::walk::{self, Problem, WalkError};
 
 /// A backslash is a plain character in names on POSIX systems, where

@@ -1168,7 +1168,8 @@ fn run_in(mut cmd: Command, cwd: &Path, args: &[&str]) -> Output {
 /// The binary as this process runs it, with `HOME` in `home`.
 fn cutline_at_home(home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cutline"));
-    cmd.env("HOME", home).env("XDG_CACHE_HOME", home.join("cache"));
+    cmd.env("HOME", home)
+        .env("XDG_CACHE_HOME", home.join("cache"));
     cmd
 }
 

@@ -1,7 +1,7 @@
 //! Fuzz target: BagIt payload and tag manifest lines (RFC 8493 §2.1.3, §2.2.1), tag files and fetch.txt.
 #![no_main]
 
-use cutline::bagit::digest::Algorithm;
+use cutline::checksum::digest::Algorithm;
 use cutline::bagit::manifest_file::{self, Role};
 use cutline::bagit::{fetch_file, tag_file};
 use libfuzzer_sys::fuzz_target;

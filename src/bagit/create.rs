@@ -10,8 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 
 use super::BagError;
-use super::digest::{self, Algorithm, Digests};
 use super::manifest_file::format_line;
+use crate::checksum::digest::{self, Algorithm, Digests};
 use crate::manifest::nfc;
 use crate::walk::{self, ProblemKind, WalkError};
 

@@ -1,8 +1,8 @@
 //! `fetch.txt` (RFC 8493 §2.2.3): `url length path` lines, read to report them; cutline never fetches anything.
 
-use super::paths::{self, percent_decode};
 use super::problem::{Kind, Problem};
 use super::tag_file::lines;
+use crate::checksum::paths::{self, percent_decode};
 use crate::rules::Severity;
 
 /// Problems and notices for fetch.txt holding `text`: an info line per

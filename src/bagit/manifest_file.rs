@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::digest::Algorithm;
-use super::paths::{self, percent_decode};
 use super::problem::{Kind, Problem};
 use super::tag_file::lines;
+use crate::checksum::digest::Algorithm;
+use crate::checksum::paths::{self, percent_decode};
 use crate::manifest::nfc;
 use crate::rules::Severity;
 

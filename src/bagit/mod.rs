@@ -7,10 +7,8 @@
 
 pub mod bagit_txt;
 pub mod create;
-pub mod digest;
 pub mod fetch_file;
 pub mod manifest_file;
-pub mod paths;
 pub mod problem;
 pub mod tag_file;
 pub mod validate;

@@ -9,12 +9,12 @@ use rayon::prelude::*;
 
 use super::BagError;
 use super::bagit_txt;
-use super::digest::{self, Algorithm};
 use super::fetch_file;
 use super::manifest_file::{self, Role};
-use super::paths::{self, Unsafe};
 use super::problem::{Kind, Problem};
 use super::tag_file;
+use crate::checksum::digest::{self, Algorithm};
+use crate::checksum::paths::{self, Unsafe};
 use crate::manifest::nfc;
 use crate::rules::Severity;
 use crate::walk::{self, ProblemKind};
