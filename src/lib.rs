@@ -29,6 +29,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod scan_record;
 pub mod sheet;
+pub(crate) mod structure;
 pub mod sums;
 pub mod textnorm;
 pub mod walk;

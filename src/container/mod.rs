@@ -12,6 +12,7 @@ mod webp;
 
 use crate::format::Format;
 use crate::metadata::fields::{Source, Warning};
+use crate::structure::{be_u16, be_u32, le_u16, le_u32};
 
 /// The raw metadata blocks and header facts of one image file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -150,36 +151,6 @@ impl ContainerError {
             detail: detail.into(),
         }
     }
-}
-
-/// `N` bytes at `at`, or `None` past the end.
-fn array<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
-    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
-}
-
-/// A big-endian `u16` at `at`.
-fn be_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    array(bytes, at).map(u16::from_be_bytes)
-}
-
-/// A big-endian `u32` at `at`.
-fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    array(bytes, at).map(u32::from_be_bytes)
-}
-
-/// A big-endian `u64` at `at`.
-fn be_u64(bytes: &[u8], at: usize) -> Option<u64> {
-    array(bytes, at).map(u64::from_be_bytes)
-}
-
-/// A little-endian `u16` at `at`.
-fn le_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    array(bytes, at).map(u16::from_le_bytes)
-}
-
-/// A little-endian `u32` at `at`.
-fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    array(bytes, at).map(u32::from_le_bytes)
 }
 
 /// The position of `needle` in `haystack`.
