@@ -520,11 +520,7 @@ pub(super) mod tests {
         f.truncate(f.len() - 5);
         let b = read_blocks(Format::Heic, &f).unwrap();
         assert_eq!(b.width, Some(4032));
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

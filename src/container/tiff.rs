@@ -452,7 +452,7 @@ mod tests {
         b.set_ifd0(ifd0);
         let blocks = read_blocks(Format::Tiff, &b.out).unwrap();
         assert_eq!(blocks.width, Some(5));
-        assert!(blocks.warnings.iter().any(|w| w.message.contains("loop")));
+        assert!(blocks.warnings.iter().any(|w| w.contains("loop")));
     }
 
     #[test]
@@ -470,7 +470,7 @@ mod tests {
         assert!(
             b.warnings
                 .iter()
-                .any(|w| w.message.contains("room for 1: not read"))
+                .any(|w| w.contains("room for 1: not read"))
         );
         // The same damage in IFD0 leaves nothing to read.
         let mut f = b"MM\0*\0\0\0\x08\xff\xff".to_vec();
