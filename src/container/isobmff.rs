@@ -3,6 +3,7 @@
 use super::{Blocks, ContainerError, be_u16, be_u32};
 use crate::format::Format;
 use crate::structure::isobmff::{Bmff, Boxes};
+use crate::structure::tiff;
 
 /// XMP spec part 3, 1.1.6: the UUID of a top-level XMP `uuid` box.
 pub(super) const XMP_UUID: &[u8] =
@@ -228,7 +229,7 @@ impl<'a> Meta<'a> {
 /// offset to the TIFF header, usually past "Exif\0\0"). Mirrors ExifTool's
 /// tolerance of a missing offset field.
 fn exif_payload(data: &[u8], blocks: &mut Blocks) -> Option<Vec<u8>> {
-    if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+    if tiff::is_header(data) {
         blocks.warn("HEIF Exif item lacks its header offset");
         return Some(data.to_vec());
     }

@@ -2,7 +2,7 @@
 
 use super::{Blocks, ContainerError, ExtendedXmpChunk, be_u16, be_u32};
 use crate::format::Format;
-use crate::structure::jpeg;
+use crate::structure::{jpeg, tiff};
 
 /// APP1 EXIF identifier (EXIF 2.32 section 4.5.4); ExifTool also accepts a
 /// missing second NUL and up to 4 bytes of garbage before it.
@@ -152,7 +152,7 @@ impl Walk {
                     blocks.exif = Some(tiff.to_vec());
                     self.exif_open = true;
                 }
-                Some(exif) if exif_was_open && at == 0 && !is_tiff_header(tiff) => {
+                Some(exif) if exif_was_open && at == 0 && !tiff::is_header(tiff) => {
                     // ExifTool's multi-segment EXIF: a continuation has no TIFF header.
                     exif.extend_from_slice(tiff);
                     self.exif_open = true;
@@ -187,11 +187,6 @@ fn extended_xmp(rest: &[u8], blocks: &mut Blocks) {
         offset,
         data: rest.get(40..).unwrap_or_default().to_vec(),
     });
-}
-
-/// Whether `data` starts with a TIFF header (TIFF 6.0 section 2).
-fn is_tiff_header(data: &[u8]) -> bool {
-    data.starts_with(b"II*\0") || data.starts_with(b"MM\0*")
 }
 
 /// Whether the file's last non-zero bytes, or a marker near its end (before

@@ -233,14 +233,6 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
 }
 
 impl Walker<'_, '_> {
-    fn u16_at(&self, pos: usize) -> Option<u16> {
-        self.t.u16(pos)
-    }
-
-    fn u32_at(&self, pos: usize) -> Option<u32> {
-        self.t.u32(pos)
-    }
-
     /// Value `i` of `v` as ExifTool's `ReadValue` would print it, if that
     /// matches `/^\d+$/` (a non-negative integer); `None` otherwise.
     fn uint(&self, v: Vals, i: u32) -> Option<u64> {
@@ -416,7 +408,7 @@ impl Walker<'_, '_> {
         let mut name = first;
         let mut next_ptr = start.next_ptr;
         for _ in 0..MAX_IFDS {
-            let Some(next) = self.u32_at(next_ptr) else {
+            let Some(next) = self.t.u32(next_ptr) else {
                 return;
             };
             if next == 0 {
@@ -443,7 +435,7 @@ impl Walker<'_, '_> {
         let Ok(start) = usize::try_from(off) else {
             return false;
         };
-        let Some(n) = self.u16_at(start) else {
+        let Some(n) = self.t.u16(start) else {
             return false;
         };
         if !(2..64).contains(&n) {
@@ -451,16 +443,14 @@ impl Walker<'_, '_> {
         }
         let mut last: i32 = -1;
         for i in 0..usize::from(n) {
-            let e = start + 2 + 12 * i;
-            let (Some(tag), Some(fmt), Some(count)) =
-                (self.u16_at(e), self.u16_at(e + 2), self.u32_at(e + 4))
-            else {
+            // Entries are read one by one: the table may run past the end.
+            let Some(e) = self.t.entry_at(start + 2 + self.t.entry_len() * i) else {
                 return false;
             };
-            if i32::from(tag) <= last || !(1..=13).contains(&fmt) || count == 0 {
+            if i32::from(e.tag) <= last || !(1..=13).contains(&e.kind) || e.count == 0 {
                 return false;
             }
-            last = i32::from(tag);
+            last = i32::from(e.tag);
         }
         true
     }

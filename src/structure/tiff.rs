@@ -7,6 +7,12 @@ use super::array;
 /// that runs past its end. Both IFD walks mimic ExifTool on this point.
 pub(crate) const BINARY_DATA_LIMIT: u64 = 10 * 1024 * 1024;
 
+/// Whether `data` starts with a classic TIFF header (TIFF 6.0 section 2:
+/// byte order, then 42).
+pub(crate) fn is_header(data: &[u8]) -> bool {
+    data.starts_with(b"II*\0") || data.starts_with(b"MM\0*")
+}
+
 /// The byte order and layout of one TIFF structure.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tiff<'a> {
