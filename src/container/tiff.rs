@@ -444,6 +444,37 @@ mod tests {
     }
 
     #[test]
+    fn page_chain_stops_at_max_ifds() {
+        // MAX_IFDS + 5 pages linked one after the other, built last first.
+        let mut b = Builder::new();
+        let mut next = 0;
+        for _ in 0..MAX_IFDS + 5 {
+            next = b.ifd(&[(0x100, 4, 1, &long(7))], next);
+        }
+        b.set_ifd0(next);
+        let blocks = read_blocks(Format::Tiff, &b.out).unwrap();
+        assert_eq!(blocks.width, Some(7));
+        let stop = format!("TIFF walk stopped after {MAX_IFDS} IFDs");
+        assert!(blocks.warnings.contains(&stop), "{:?}", blocks.warnings);
+    }
+
+    #[test]
+    fn sub_ifds_are_followed_to_max_ifd_depth() {
+        // IFD0 -> SubIFD -> SubIFD … with the XMP only in the deepest.
+        let nested = |depth: u32| {
+            let mut b = Builder::new();
+            let mut child = b.ifd(&[(0x2bc, 1, 12, b"<x:xmpmeta/>")], 0);
+            for _ in 0..depth {
+                child = b.ifd(&[(0x14a, 4, 1, &long(child))], 0);
+            }
+            b.set_ifd0(child);
+            read_blocks(Format::Tiff, &b.out).unwrap().xmp
+        };
+        assert!(nested(MAX_IFD_DEPTH).is_some());
+        assert!(nested(MAX_IFD_DEPTH + 1).is_none());
+    }
+
+    #[test]
     fn ifd_loop_terminates() {
         let mut b = Builder::new();
         // IFD0 links to itself, and its SubIFD points back at IFD0.

@@ -695,6 +695,29 @@ mod tests {
     }
 
     #[test]
+    fn page_chain_stops_at_max_ifds() {
+        // MAX_IFDS + 5 pages of one 1-byte strip each: IFD k at 8 + 30k,
+        // its pixel at `pixels + k`. ExifTool would hash every page; the
+        // walk stops after MAX_IFDS IFDs, in bounded time.
+        let pages = MAX_IFDS + 5;
+        let at = |k: usize| u32::try_from(8 + 30 * k).unwrap();
+        let pixels = at(pages);
+        let mut t = Tb::new();
+        for k in 0..pages {
+            let next = if k + 1 < pages { at(k + 1) } else { 0 };
+            let pixel = pixels + u32::try_from(k).unwrap();
+            t.ifd(&[(0x111, 4, 1, pixel), (0x117, 4, 1, 1)], next);
+        }
+        t.v.extend((0..pages).map(|k| k as u8));
+        let expect: Vec<u8> = (0..MAX_IFDS).map(|k| k as u8).collect();
+        let expect: [u8; 32] = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&expect).into()
+        };
+        assert_eq!(image_sha256(Format::Tiff, &t.v), ImageHash::Sha256(expect));
+    }
+
+    #[test]
     fn strips_repeating_the_whole_file_are_refused() {
         // 1000 strips, each covering the whole file (8 kB): ExifTool would
         // hash 8 MB; we stop at the amplification bound.
