@@ -29,6 +29,7 @@ pub mod rules;
 pub mod sanitize;
 pub mod scan;
 pub mod sheet;
+pub(crate) mod structure;
 pub mod sums;
 #[cfg(test)]
 mod testutil;

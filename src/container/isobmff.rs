@@ -1,7 +1,9 @@
 //! Walks ISOBMFF boxes (ISO/IEC 14496-12) and HEIF item metadata (ISO/IEC 23008-12) for HEIC/AVIF.
 
-use super::{Blocks, ContainerError, be_u16, be_u32, be_u64};
+use super::{Blocks, ContainerError, be_u16, be_u32};
 use crate::format::Format;
+use crate::structure::isobmff::{Bmff, Boxes};
+use crate::structure::tiff;
 
 /// XMP spec part 3, 1.1.6: the UUID of a top-level XMP `uuid` box.
 pub(super) const XMP_UUID: &[u8] =
@@ -10,84 +12,6 @@ pub(super) const XMP_UUID: &[u8] =
 const MAX_ITEMS: usize = 4096;
 /// At most this many extents are read for one item.
 const MAX_EXTENTS: usize = 1024;
-
-/// One box: its type and its payload (after the size/type header).
-pub(super) struct Bmff<'a> {
-    /// The four-character box type.
-    pub(super) kind: [u8; 4],
-    /// The payload, cut at the end of the enclosing data if the box overran it.
-    pub(super) body: &'a [u8],
-}
-
-/// Iterates the boxes in `data` (14496-12 4.2). Stops at the first box whose
-/// header is damaged or whose size runs past the end; `overrun` says so.
-pub(super) struct Boxes<'a> {
-    data: &'a [u8],
-    pos: usize,
-    /// Set when a box ran past the end of `data` or had an impossible size.
-    pub(super) overrun: Option<String>,
-}
-
-impl<'a> Boxes<'a> {
-    /// The boxes laid end to end in `data`.
-    pub(super) fn new(data: &'a [u8]) -> Self {
-        Boxes {
-            data,
-            pos: 0,
-            overrun: None,
-        }
-    }
-}
-
-impl<'a> Iterator for Boxes<'a> {
-    type Item = Bmff<'a>;
-
-    fn next(&mut self) -> Option<Bmff<'a>> {
-        if self.overrun.is_some() || self.pos >= self.data.len() {
-            return None;
-        }
-        let at = self.pos;
-        let (Some(size), Some(kind)) =
-            (be_u32(self.data, at), super::array::<4>(self.data, at + 4))
-        else {
-            self.overrun = Some(format!("truncated: box header at offset {at} is cut off"));
-            return None;
-        };
-        // 14496-12 4.2: size 1 means a 64-bit largesize follows; 0 means "to the end".
-        let (header, size) = match size {
-            1 => match be_u64(self.data, at + 8).and_then(|s| usize::try_from(s).ok()) {
-                Some(large) => (16, large),
-                None => {
-                    self.overrun = Some(format!(
-                        "truncated: box at offset {at} lacks its 64-bit size"
-                    ));
-                    return None;
-                }
-            },
-            0 => (8, self.data.len() - at),
-            n => (8, usize::try_from(n).unwrap_or(usize::MAX)),
-        };
-        let kind_text = String::from_utf8_lossy(&kind).into_owned();
-        if size < header {
-            self.overrun = Some(format!(
-                "box {kind_text:?} at offset {at} has impossible size {size}"
-            ));
-            return None;
-        }
-        let end = at.saturating_add(size);
-        if end > self.data.len() {
-            self.overrun = Some(format!(
-                "truncated: box {kind_text:?} at offset {at} runs past the end"
-            ));
-        }
-        self.pos = end;
-        let body = self
-            .data
-            .get(at + header..end.min(self.data.len()))
-            .unwrap_or_default();
-        Some(Bmff { kind, body })
-    }
-}
 
 /// Walks a HEIF/AVIF file's `meta` box, filling `blocks`.
 pub(super) fn read(
@@ -111,8 +35,8 @@ pub(super) fn read(
             _ => {}
         }
     }
-    if let Some(warning) = boxes.overrun {
-        blocks.warn(warning);
+    if let Some(warning) = boxes.error {
+        blocks.warn(warning.to_string());
     }
     match meta {
         Some(body) => Meta::parse(body.get(4..).unwrap_or_default(), blocks).collect(bytes, blocks),
@@ -172,7 +96,7 @@ impl<'a> Meta<'a> {
                 _ => {}
             }
         }
-        if let Some(warning) = boxes.overrun {
+        if let Some(warning) = boxes.error {
             blocks.warn(format!("in meta: {warning}"));
         }
         meta
@@ -185,7 +109,7 @@ impl<'a> Meta<'a> {
                 b"ipco" => {
                     let mut inner = Boxes::new(b.body);
                     self.properties = inner.by_ref().collect();
-                    if let Some(warning) = inner.overrun {
+                    if let Some(warning) = inner.error {
                         blocks.warn(format!("in ipco: {warning}"));
                     }
                 }
@@ -305,7 +229,7 @@ impl<'a> Meta<'a> {
 /// offset to the TIFF header, usually past "Exif\0\0"). Mirrors ExifTool's
 /// tolerance of a missing offset field.
 fn exif_payload(data: &[u8], blocks: &mut Blocks) -> Option<Vec<u8>> {
-    if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+    if tiff::is_header(data) {
         blocks.warn("HEIF Exif item lacks its header offset");
         return Some(data.to_vec());
     }
@@ -344,7 +268,7 @@ fn iinf(body: &[u8], blocks: &mut Blocks) -> Vec<ItemInfo> {
             items.extend(infe(b.body));
         }
     }
-    if let Some(warning) = boxes.overrun {
+    if let Some(warning) = boxes.error {
         blocks.warn(format!("in iinf: {warning}"));
     }
     items
@@ -597,11 +521,7 @@ pub(super) mod tests {
         f.truncate(f.len() - 5);
         let b = read_blocks(Format::Heic, &f).unwrap();
         assert_eq!(b.width, Some(4032));
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Walks JPEG 2000 boxes (ISO/IEC 15444-1 annex I) for `ihdr`, XML and the metadata UUID boxes.
 
-use super::isobmff::{Boxes, XMP_UUID};
+use super::isobmff::XMP_UUID;
 use super::{Blocks, ContainerError, be_u32};
 use crate::format::Format;
+use crate::structure::isobmff::Boxes;
 
 /// ExifTool's and Adobe's UUID for EXIF: "JpgTiffExif->JP2".
 const EXIF_UUID: &[u8] = b"JpgTiffExif->JP2";
@@ -54,8 +55,8 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
             _ => {}
         }
     }
-    if let Some(warning) = boxes.overrun {
-        blocks.warn(warning);
+    if let Some(warning) = boxes.error {
+        blocks.warn(warning.to_string());
     }
     // I.5: a JP2 file holds at least one codestream box; none means it was cut
     // at a box boundary (which the overrun check cannot see).
@@ -163,11 +164,7 @@ mod tests {
         let mut f = sample();
         f.truncate(f.len() - 3);
         let b = read_blocks(Format::Jp2, &f).unwrap();
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

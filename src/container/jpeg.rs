@@ -2,6 +2,7 @@
 
 use super::{Blocks, ContainerError, ExtendedXmpChunk, be_u16, be_u32};
 use crate::format::Format;
+use crate::structure::{jpeg, tiff};
 
 /// APP1 EXIF identifier (EXIF 2.32 section 4.5.4); ExifTool also accepts a
 /// missing second NUL and up to 4 bytes of garbage before it.
@@ -26,71 +27,52 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
             "file ends inside the SOI marker",
         ));
     }
-    if !bytes.starts_with(b"\xff\xd8") {
+    if !bytes.starts_with(&[0xff, jpeg::SOI]) {
         return Err(ContainerError::corrupt(Format::Jpeg, "no SOI marker"));
     }
     let mut walk = Walk::default();
     let mut pos = 2usize;
     loop {
         // T.81 B.1.1.2: markers may be preceded by any number of 0xFF fill bytes.
-        let Some(ff) = bytes
-            .get(pos..)
-            .and_then(|rest| rest.iter().position(|&b| b == 0xff))
-        else {
+        let Some(ff) = jpeg::next_ff(bytes, pos) else {
             blocks.warn("truncated: file ends before the start of scan (SOS)");
             break;
         };
-        if ff > 0 {
+        if ff > pos {
             blocks.warn(format!(
-                "{ff} unknown bytes skipped before a JPEG marker at offset {pos}"
+                "{} unknown bytes skipped before a JPEG marker at offset {pos}",
+                ff - pos
             ));
         }
-        pos += ff;
-        while bytes.get(pos) == Some(&0xff) {
-            pos += 1;
-        }
-        let Some(&marker) = bytes.get(pos) else {
+        let Some(marker) = jpeg::marker_at(bytes, ff) else {
             blocks.warn("truncated: file ends before the start of scan (SOS)");
             break;
         };
-        pos += 1;
-        match marker {
-            // T.81 table B.1: SOI, TEM and RSTm stand alone; 0x00 is a stuffed byte.
-            0xd8 | 0x01 | 0xd0..=0xd7 | 0x00 => continue,
-            0xd9 => {
-                blocks.warn("EOI marker before the start of scan: no image data");
-                walk.eoi_seen = true;
+        pos = marker.after();
+        if marker.code == jpeg::EOI {
+            blocks.warn("EOI marker before the start of scan: no image data");
+            walk.eoi_seen = true;
+            break;
+        }
+        if !jpeg::has_length(marker.code) {
+            continue;
+        }
+        let segment = match jpeg::segment(bytes, marker) {
+            Ok(segment) => segment,
+            Err(e) => {
+                blocks.warn(e.to_string());
                 break;
             }
-            _ => {}
-        }
-        let Some(length) = be_u16(bytes, pos) else {
-            blocks.warn(format!(
-                "truncated: JPEG segment 0x{marker:02X} has no length"
-            ));
-            break;
         };
-        let length = usize::from(length);
-        if length < 2 {
-            blocks.warn(format!(
-                "JPEG segment 0x{marker:02X} has impossible length {length}"
-            ));
+        let cut = segment.cut(bytes);
+        if cut {
+            blocks.warn(segment.cut_error().to_string());
+        }
+        walk.segment(marker.code, segment.data, blocks);
+        if marker.code == jpeg::SOS || cut {
             break;
         }
-        let end = pos + length;
-        let overrun = end > bytes.len();
-        let data = bytes.get(pos + 2..end.min(bytes.len())).unwrap_or_default();
-        if overrun {
-            blocks.warn(format!(
-                "truncated: JPEG segment 0x{marker:02X} at offset {} runs past the end of the file",
-                pos - 2
-            ));
-        }
-        walk.segment(marker, data, blocks);
-        if marker == 0xda || overrun {
-            break;
-        }
-        pos = end;
+        pos = segment.end;
     }
     if walk.sos_seen && !walk.eoi_seen && !ends_with_eoi(bytes) {
         blocks.warn("truncated: no EOI marker");
@@ -128,7 +110,7 @@ impl Walk {
                     blocks.height = Some(u32::from(h));
                 }
             }
-            0xda => self.sos_seen = true,
+            jpeg::SOS => self.sos_seen = true,
             0xe1 => self.app1(data, exif_was_open, blocks),
             0xed => {
                 let payload = if let Some(rest) = data.strip_prefix(PHOTOSHOP_ID) {
@@ -170,7 +152,7 @@ impl Walk {
                     blocks.exif = Some(tiff.to_vec());
                     self.exif_open = true;
                 }
-                Some(exif) if exif_was_open && at == 0 && !is_tiff_header(tiff) => {
+                Some(exif) if exif_was_open && at == 0 && !tiff::is_header(tiff) => {
                     // ExifTool's multi-segment EXIF: a continuation has no TIFF header.
                     exif.extend_from_slice(tiff);
                     self.exif_open = true;
@@ -205,11 +187,6 @@ fn extended_xmp(rest: &[u8], blocks: &mut Blocks) {
         offset,
         data: rest.get(40..).unwrap_or_default().to_vec(),
     });
-}
-
-/// Whether `data` starts with a TIFF header (TIFF 6.0 section 2).
-fn is_tiff_header(data: &[u8]) -> bool {
-    data.starts_with(b"II*\0") || data.starts_with(b"MM\0*")
 }
 
 /// Whether the file's last non-zero bytes, or a marker near its end (before
@@ -293,11 +270,7 @@ mod tests {
         assert!(read_blocks(Format::Jpeg, &f).unwrap().warnings.is_empty());
         f.truncate(f.len() - 5);
         let b = read_blocks(Format::Jpeg, &f).unwrap();
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message == "truncated: no EOI marker")
-        );
+        assert!(b.warnings.iter().any(|w| w == "truncated: no EOI marker"));
         assert_eq!(b.width, Some(160));
     }
 
@@ -308,11 +281,7 @@ mod tests {
         f.extend_from_slice(&[0xff, 0xe1, 0x40, 0x00, b'h', b't']);
         let b = read_blocks(Format::Jpeg, &f).unwrap();
         assert!(b.exif.is_some());
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

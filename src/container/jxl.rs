@@ -1,8 +1,9 @@
 //! Walks JPEG XL boxes (ISO/IEC 18181-2) and reads the codestream SizeHeader (ISO/IEC 18181-1).
 
-use super::isobmff::{Boxes, XMP_UUID};
+use super::isobmff::XMP_UUID;
 use super::{Blocks, ContainerError, be_u32};
 use crate::format::Format;
+use crate::structure::isobmff::Boxes;
 
 /// Walks the boxes (or the bare codestream) of `bytes`, filling `blocks`.
 pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerError> {
@@ -59,8 +60,8 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
             _ => {}
         }
     }
-    if let Some(warning) = boxes.overrun {
-        blocks.warn(warning);
+    if let Some(warning) = boxes.error {
+        blocks.warn(warning.to_string());
     }
     if let Some((w, h)) = size {
         blocks.width = Some(w);
@@ -178,11 +179,7 @@ mod tests {
         let mut f = sample();
         f.truncate(f.len() - 2);
         let b = read_blocks(Format::Jxl, &f).unwrap();
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod tiff;
 mod webp;
 
 use crate::format::Format;
-use crate::metadata::fields::{Source, Warning};
+use crate::structure::{be_u16, be_u32, le_u16, le_u32};
 
 /// The raw metadata blocks and header facts of one image file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,8 +34,9 @@ pub struct Blocks {
     pub xmp_extended: Vec<ExtendedXmpChunk>,
     /// PNG textual chunks in file order.
     pub png_text: Vec<PngText>,
-    /// Damaged structure met while walking the container.
-    pub warnings: Vec<Warning>,
+    /// Damaged structure met while walking the container, one message
+    /// each; [`crate::metadata::read`] files them as container warnings.
+    pub warnings: Vec<String>,
 }
 
 /// One APP1 ExtendedXMP segment (XMP spec part 3, 1.1.3.1).
@@ -113,22 +114,14 @@ impl Blocks {
     /// at most [`MAX_WARNINGS`] times per file (fuzzed files repeat damage).
     fn warn(&mut self, message: impl Into<String>) {
         let message = message.into();
-        let container = || {
-            self.warnings
-                .iter()
-                .filter(|w| w.source == Source::Container)
-        };
-        if container().any(|w| w.message == message) {
+        if self.warnings.contains(&message) {
             return;
         }
-        match container().count() {
-            n if n < MAX_WARNINGS => self.warnings.push(Warning::new(Source::Container, message)),
-            MAX_WARNINGS => {
-                self.warnings.push(Warning::new(
-                    Source::Container,
-                    "further container warnings left out",
-                ));
-            }
+        match self.warnings.len() {
+            n if n < MAX_WARNINGS => self.warnings.push(message),
+            MAX_WARNINGS => self
+                .warnings
+                .push("further container warnings left out".to_string()),
             _ => {}
         }
     }
@@ -150,36 +143,6 @@ impl ContainerError {
             detail: detail.into(),
         }
     }
-}
-
-/// `N` bytes at `at`, or `None` past the end.
-fn array<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
-    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
-}
-
-/// A big-endian `u16` at `at`.
-fn be_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    array(bytes, at).map(u16::from_be_bytes)
-}
-
-/// A big-endian `u32` at `at`.
-fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    array(bytes, at).map(u32::from_be_bytes)
-}
-
-/// A big-endian `u64` at `at`.
-fn be_u64(bytes: &[u8], at: usize) -> Option<u64> {
-    array(bytes, at).map(u64::from_be_bytes)
-}
-
-/// A little-endian `u16` at `at`.
-fn le_u16(bytes: &[u8], at: usize) -> Option<u16> {
-    array(bytes, at).map(u16::from_le_bytes)
-}
-
-/// A little-endian `u32` at `at`.
-fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    array(bytes, at).map(u32::from_le_bytes)
 }
 
 /// The position of `needle` in `haystack`.

@@ -2,9 +2,7 @@
 
 use super::{Blocks, ContainerError, PngText, be_u32, strip_exif_header};
 use crate::format::Format;
-
-/// PNG 5.2 signature.
-const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+use crate::structure::png::{self, SIGNATURE};
 /// The iTXt keyword that holds XMP (XMP spec part 3, 1.1.5).
 const XMP_KEYWORD: &str = "XML:com.adobe.xmp";
 /// A zTXt/iTXt text inflates to at most this many bytes.
@@ -19,17 +17,14 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
     let mut first = true;
     let mut iend = false;
     while pos < bytes.len() {
-        // PNG 5.3: length (4), type (4), data, CRC (4).
-        let (Some(length), Some(kind)) = (be_u32(bytes, pos), bytes.get(pos + 4..pos + 8)) else {
+        let Some(c) = png::chunk(bytes, pos) else {
             blocks.warn(format!(
                 "truncated: chunk header at offset {pos} is cut off"
             ));
             break;
         };
-        let start = pos + 8;
-        let end = usize::try_from(length).map_or(usize::MAX, |l| start.saturating_add(l));
-        let overrun = end > bytes.len();
-        let data = bytes.get(start..end.min(bytes.len())).unwrap_or_default();
+        let (kind, data) = (&c.kind, c.data);
+        let overrun = c.cut(bytes);
         if first {
             if kind != b"IHDR" || data.len() < 8 {
                 return Err(ContainerError::corrupt(
@@ -53,7 +48,7 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
             iend = kind == b"IEND";
             break;
         }
-        pos = end.saturating_add(4);
+        pos = c.end();
     }
     if first {
         return Err(ContainerError::truncated(Format::Png, "no IHDR chunk"));
@@ -300,11 +295,7 @@ mod tests {
         f.extend(chunk(b"IEND", &[]));
         let b = read_blocks(Format::Png, &f).unwrap();
         assert_eq!(b.exif.as_deref(), Some(&b"MM\0*"[..]));
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("not the length"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("not the length")));
     }
 
     #[test]
@@ -313,11 +304,7 @@ mod tests {
         f.truncate(f.len() - 30);
         let b = read_blocks(Format::Png, &f).unwrap();
         assert_eq!(b.width, Some(300));
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]
@@ -330,7 +317,7 @@ mod tests {
         f.extend(chunk(b"zTXt", &z));
         let b = read_blocks(Format::Png, &f).unwrap();
         assert_eq!(b.png_text[0].text.len(), INFLATE_CAP);
-        assert!(b.warnings.iter().any(|w| w.message.contains("16 MiB")));
+        assert!(b.warnings.iter().any(|w| w.contains("16 MiB")));
     }
 
     #[test]

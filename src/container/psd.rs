@@ -107,11 +107,7 @@ mod tests {
         let mut f = sample();
         f.truncate(f.len() - 12);
         let b = read_blocks(Format::Psd, &f).unwrap();
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

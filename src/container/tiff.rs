@@ -4,15 +4,11 @@ use std::collections::HashSet;
 
 use super::{Blocks, ContainerError};
 use crate::format::Format;
+use crate::structure::tiff::{self as structure, BINARY_DATA_LIMIT, Tiff, type_size};
+use crate::structure::{MAX_IFD_DEPTH, MAX_IFDS};
 
-/// More IFDs than this (pages, SubIFDs) stops the walk with a warning.
-const MAX_DIRS: usize = 1024;
-/// SubIFDs nested deeper than this are not followed.
-const MAX_DEPTH: u32 = 4;
-/// ExifTool does not load values larger than this, so cannot fail on them.
-const BINARY_DATA_LIMIT: u64 = 10 * 1024 * 1024;
 /// At most this many SubIFD offsets are followed from one 0x14A entry.
-const MAX_SUB_IFDS: usize = 32;
+const MAX_SUB_IFDS: u64 = 32;
 
 /// TIFF 6.0 section 8: NewSubfileType; 0 marks the full-resolution image.
 const NEW_SUBFILE_TYPE: u16 = 0x00fe;
@@ -39,7 +35,7 @@ const PIXEL_Y: u16 = 0xa003;
 
 /// Walks the IFDs of `bytes`, filling `blocks`; the whole file is the EXIF block.
 pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerError> {
-    let (tiff, ifd0) = Tiff::header(bytes)?;
+    let (tiff, ifd0) = header(bytes)?;
     let mut walk = Walk {
         tiff,
         blocks,
@@ -50,7 +46,7 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
         height: None,
         exif_size: (None, None),
     };
-    if !tiff.ifd_fits(ifd0) {
+    if tiff.ifd(ifd0).is_err() {
         return Err(ContainerError::corrupt(
             Format::Tiff,
             "IFD0 runs past the end of the file",
@@ -79,155 +75,37 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
     Ok(())
 }
 
-/// The byte order and layout of one TIFF file.
-#[derive(Clone, Copy)]
-struct Tiff<'a> {
-    /// The whole file.
-    bytes: &'a [u8],
-    /// `II` byte order.
-    little: bool,
-    /// BigTIFF: 8-byte counts and offsets.
-    big: bool,
+/// TIFF 6.0 section 2 header (and BigTIFF's); returns the IFD0 offset.
+fn header(bytes: &[u8]) -> Result<(Tiff<'_>, u64), ContainerError> {
+    if bytes.len() < 8 {
+        return Err(ContainerError::truncated(
+            Format::Tiff,
+            "file ends inside the header",
+        ));
+    }
+    let Some(mut tiff) = Tiff::new(bytes) else {
+        return Err(ContainerError::corrupt(Format::Tiff, "no byte-order mark"));
+    };
+    match tiff.magic() {
+        // 42 TIFF; ORF "RO"/"RS" and RW2 "U\0" keep the classic layout.
+        Some(42 | 0x4f52 | 0x5352 | 0x0055) => Ok((tiff, u64::from(tiff.u32(4).unwrap_or(0)))),
+        Some(43) => {
+            tiff.big = true;
+            let offset = tiff.u64(8).ok_or_else(|| {
+                ContainerError::truncated(Format::Tiff, "file ends inside the BigTIFF header")
+            })?;
+            Ok((tiff, offset))
+        }
+        _ => Err(ContainerError::corrupt(
+            Format::Tiff,
+            "unknown TIFF magic number",
+        )),
+    }
 }
 
-impl<'a> Tiff<'a> {
-    /// TIFF 6.0 section 2 header (and BigTIFF's); returns the IFD0 offset.
-    fn header(bytes: &'a [u8]) -> Result<(Self, u64), ContainerError> {
-        if bytes.len() < 8 {
-            return Err(ContainerError::truncated(
-                Format::Tiff,
-                "file ends inside the header",
-            ));
-        }
-        let little = match bytes.get(..2) {
-            Some(b"II") => true,
-            Some(b"MM") => false,
-            _ => return Err(ContainerError::corrupt(Format::Tiff, "no byte-order mark")),
-        };
-        let mut tiff = Tiff {
-            bytes,
-            little,
-            big: false,
-        };
-        match tiff.u16(2) {
-            // 42 TIFF; ORF "RO"/"RS" and RW2 "U\0" keep the classic layout.
-            Some(42 | 0x4f52 | 0x5352 | 0x0055) => Ok((tiff, u64::from(tiff.u32(4).unwrap_or(0)))),
-            Some(43) => {
-                tiff.big = true;
-                let offset = tiff.u64(8).ok_or_else(|| {
-                    ContainerError::truncated(Format::Tiff, "file ends inside the BigTIFF header")
-                })?;
-                Ok((tiff, offset))
-            }
-            _ => Err(ContainerError::corrupt(
-                Format::Tiff,
-                "unknown TIFF magic number",
-            )),
-        }
-    }
-
-    fn u16(&self, at: usize) -> Option<u16> {
-        let b = super::array(self.bytes, at)?;
-        Some(if self.little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    }
-
-    fn u32(&self, at: usize) -> Option<u32> {
-        let b = super::array(self.bytes, at)?;
-        Some(if self.little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    }
-
-    fn u64(&self, at: usize) -> Option<u64> {
-        let b = super::array(self.bytes, at)?;
-        Some(if self.little {
-            u64::from_le_bytes(b)
-        } else {
-            u64::from_be_bytes(b)
-        })
-    }
-
-    /// Whether the entry count and entry table of the IFD at `offset` lie in the file.
-    fn ifd_fits(&self, offset: u64) -> bool {
-        let Ok(at) = usize::try_from(offset) else {
-            return false;
-        };
-        let count = if self.big {
-            self.u64(at).and_then(|c| usize::try_from(c).ok())
-        } else {
-            self.u16(at).map(usize::from)
-        };
-        let count_len = if self.big { 8 } else { 2 };
-        count
-            .and_then(|c| c.checked_mul(self.entry_len()))
-            .and_then(|len| len.checked_add(at + count_len))
-            .is_some_and(|end| end <= self.bytes.len())
-    }
-
-    /// Size of an IFD entry.
-    fn entry_len(&self) -> usize {
-        if self.big { 20 } else { 12 }
-    }
-
-    /// Where an entry's value lies (TIFF 6.0 section 2: inline when it fits
-    /// in the value field, else at the offset it holds): (start, length,
-    /// inline). `None` for an unknown field type or a length past `u64`.
-    fn value_range(&self, entry: usize, kind: u16, count: u64) -> Option<(u64, u64, bool)> {
-        // TIFF 6.0 section 2 field types, BigTIFF's 16–18.
-        let unit: u64 = match kind {
-            1 | 2 | 6 | 7 => 1,
-            3 | 8 => 2,
-            4 | 9 | 11 | 13 => 4,
-            5 | 10 | 12 | 16..=18 => 8,
-            _ => return None,
-        };
-        let len = unit.checked_mul(count)?;
-        let field = if self.big { entry + 12 } else { entry + 8 };
-        let inline = if self.big { 8 } else { 4 };
-        if len <= inline {
-            return Some((u64::try_from(field).ok()?, len, true));
-        }
-        let start = if self.big {
-            self.u64(field)?
-        } else {
-            u64::from(self.u32(field)?)
-        };
-        Some((start, len, false))
-    }
-
-    /// The `index`th unsigned integer of a BYTE/SHORT/LONG/LONG8/IFD value.
-    fn uint(&self, kind: u16, value: &[u8], index: usize) -> Option<u64> {
-        let unit = match kind {
-            1 => 1,
-            3 => 2,
-            4 | 13 => 4,
-            16 | 18 => 8,
-            _ => return None,
-        };
-        let at = index.checked_mul(unit)?;
-        let field = self.with(value.get(at..at.checked_add(unit)?)?);
-        match unit {
-            1 => field.bytes.first().map(|&v| u64::from(v)),
-            2 => field.u16(0).map(u64::from),
-            4 => field.u32(0).map(u64::from),
-            _ => field.u64(0),
-        }
-    }
-
-    /// The same byte order over other bytes.
-    fn with<'b>(&self, bytes: &'b [u8]) -> Tiff<'b> {
-        Tiff {
-            bytes,
-            little: self.little,
-            big: self.big,
-        }
-    }
+/// The field types whose values this walk reads as unsigned integers.
+fn is_uint(kind: u16) -> bool {
+    matches!(kind, 1 | 3 | 4 | 13 | 16 | 18)
 }
 
 /// What the walk has learnt so far.
@@ -258,47 +136,30 @@ impl Walk<'_, '_> {
             ));
             return None;
         }
-        if self.dirs >= MAX_DIRS {
+        if self.dirs >= MAX_IFDS {
             self.blocks
-                .warn(format!("TIFF walk stopped after {MAX_DIRS} IFDs"));
+                .warn(format!("TIFF walk stopped after {MAX_IFDS} IFDs"));
             return None;
         }
         let index = self.dirs;
         self.dirs += 1;
         let t = self.tiff;
-        let Some(at) = usize::try_from(offset).ok().filter(|&a| a < t.bytes.len()) else {
-            self.blocks.warn(format!(
-                "TIFF IFD offset {offset} is past the end of the file"
-            ));
-            return None;
+        // ExifTool rejects an IFD whose entries run past the end whole ("Bad
+        // IFD0 directory"): its entries would be read from whatever follows.
+        let ifd = match t.ifd(offset) {
+            Ok(ifd) => ifd,
+            Err(e) => {
+                self.blocks.warn(e.to_string());
+                return None;
+            }
         };
-        let count = if t.big {
-            t.u64(at).and_then(|c| usize::try_from(c).ok())
-        } else {
-            t.u16(at).map(usize::from)
-        };
-        let Some(count) = count else {
-            self.blocks.warn(format!(
-                "truncated: TIFF IFD at offset {offset} has no entry count"
-            ));
-            return None;
-        };
-        let entries_at = at + if t.big { 8 } else { 2 };
-        // Bound the entry count by the bytes present, never by the field alone.
-        let room = t.bytes.len().saturating_sub(entries_at) / t.entry_len();
-        if count > room {
-            // ExifTool rejects such an IFD whole ("Bad IFD0 directory"): its
-            // entries would be read from whatever follows.
-            self.blocks.warn(format!(
-                "truncated: TIFF IFD at offset {offset} has {count} entries but room for {room}: not read"
-            ));
-            return None;
-        }
-        let link = entries_at + count * t.entry_len();
         let mut bad_formats = 0;
-        for i in 0..count {
-            let span = (offset, u64::try_from(link - at + 4).unwrap_or(u64::MAX));
-            match self.entry(entries_at + i * t.entry_len(), span, index, depth) {
+        let span = (
+            offset,
+            u64::try_from(ifd.link_at - ifd.at + 4).unwrap_or(u64::MAX),
+        );
+        for i in 0..ifd.count {
+            match self.entry(t.entry(&ifd, i), span, index, depth) {
                 Entry::Read => {}
                 // ExifTool: a bad field type in the first entry means a corrupt IFD;
                 // more than 10 problems abort the IFD.
@@ -327,11 +188,7 @@ impl Walk<'_, '_> {
         if !chained {
             return None;
         }
-        let next = if t.big {
-            t.u64(link)
-        } else {
-            t.u32(link).map(u64::from)
-        };
+        let next = t.offset(ifd.link_at);
         if next.is_none() {
             self.blocks.warn(format!(
                 "truncated: TIFF IFD at offset {offset} has no next-IFD link"
@@ -341,23 +198,25 @@ impl Walk<'_, '_> {
     }
 
     /// One IFD entry.
-    fn entry(&mut self, at: usize, (ifd, ifd_len): (u64, u64), dir: usize, depth: u32) -> Entry {
+    fn entry(
+        &mut self,
+        field: Option<structure::Entry>,
+        (ifd, ifd_len): (u64, u64),
+        dir: usize,
+        depth: u32,
+    ) -> Entry {
         let t = self.tiff;
-        let (Some(tag), Some(kind)) = (t.u16(at), t.u16(at + 2)) else {
+        let Some(field) = field else {
             return Entry::Read;
         };
-        let count = if t.big {
-            t.u64(at + 4)
-        } else {
-            t.u32(at + 4).map(u64::from)
-        };
-        let Some(count) = count else {
-            return Entry::Read;
-        };
+        let (tag, kind, count) = (field.tag, field.kind, field.count);
+        // TIFF 6.0 types 1–12, TN1's IFD (13), BigTIFF's 16–18 in BigTIFF only.
         if !(matches!(kind, 1..=13) || (t.big && matches!(kind, 16..=18))) {
             return Entry::BadFormat(kind);
         }
-        let Some((start, len, inline)) = t.value_range(at, kind, count) else {
+        let Some(structure::Value { start, len, inline }) =
+            type_size(kind).and_then(|unit| t.value(&field, unit))
+        else {
             return Entry::OutOfFile(tag);
         };
         let value = usize::try_from(start)
@@ -397,7 +256,10 @@ impl Walk<'_, '_> {
         ) {
             return Entry::Read;
         }
-        let first = t.uint(kind, value, 0);
+        // The value lies in the file (checked above), so its start fits usize.
+        let at = usize::try_from(start).unwrap_or(usize::MAX);
+        let uint = |i: u64| is_uint(kind).then(|| t.uint(kind, at, count, i)).flatten();
+        let first = uint(0);
         let first32 = first.and_then(|v| u32::try_from(v).ok());
         match tag {
             NEW_SUBFILE_TYPE if first == Some(0) => {
@@ -422,17 +284,14 @@ impl Walk<'_, '_> {
             PHOTOSHOP => {
                 self.blocks.photoshop.get_or_insert_with(|| value.to_vec());
             }
-            SUB_IFDS if depth < MAX_DEPTH => {
-                let n = usize::try_from(count)
-                    .unwrap_or(usize::MAX)
-                    .min(MAX_SUB_IFDS);
-                for i in 0..n {
-                    if let Some(offset) = t.uint(kind, value, i) {
+            SUB_IFDS if depth < MAX_IFD_DEPTH => {
+                for i in 0..count.min(MAX_SUB_IFDS) {
+                    if let Some(offset) = uint(i) {
                         self.dir(offset, depth + 1, false);
                     }
                 }
             }
-            EXIF_IFD if depth < MAX_DEPTH => {
+            EXIF_IFD if depth < MAX_IFD_DEPTH => {
                 if let Some(offset) = first {
                     self.dir(offset, depth + 1, false);
                 }
@@ -585,6 +444,37 @@ mod tests {
     }
 
     #[test]
+    fn page_chain_stops_at_max_ifds() {
+        // MAX_IFDS + 5 pages linked one after the other, built last first.
+        let mut b = Builder::new();
+        let mut next = 0;
+        for _ in 0..MAX_IFDS + 5 {
+            next = b.ifd(&[(0x100, 4, 1, &long(7))], next);
+        }
+        b.set_ifd0(next);
+        let blocks = read_blocks(Format::Tiff, &b.out).unwrap();
+        assert_eq!(blocks.width, Some(7));
+        let stop = format!("TIFF walk stopped after {MAX_IFDS} IFDs");
+        assert!(blocks.warnings.contains(&stop), "{:?}", blocks.warnings);
+    }
+
+    #[test]
+    fn sub_ifds_are_followed_to_max_ifd_depth() {
+        // IFD0 -> SubIFD -> SubIFD … with the XMP only in the deepest.
+        let nested = |depth: u32| {
+            let mut b = Builder::new();
+            let mut child = b.ifd(&[(0x2bc, 1, 12, b"<x:xmpmeta/>")], 0);
+            for _ in 0..depth {
+                child = b.ifd(&[(0x14a, 4, 1, &long(child))], 0);
+            }
+            b.set_ifd0(child);
+            read_blocks(Format::Tiff, &b.out).unwrap().xmp
+        };
+        assert!(nested(MAX_IFD_DEPTH).is_some());
+        assert!(nested(MAX_IFD_DEPTH + 1).is_none());
+    }
+
+    #[test]
     fn ifd_loop_terminates() {
         let mut b = Builder::new();
         // IFD0 links to itself, and its SubIFD points back at IFD0.
@@ -593,7 +483,7 @@ mod tests {
         b.set_ifd0(ifd0);
         let blocks = read_blocks(Format::Tiff, &b.out).unwrap();
         assert_eq!(blocks.width, Some(5));
-        assert!(blocks.warnings.iter().any(|w| w.message.contains("loop")));
+        assert!(blocks.warnings.iter().any(|w| w.contains("loop")));
     }
 
     #[test]
@@ -611,7 +501,7 @@ mod tests {
         assert!(
             b.warnings
                 .iter()
-                .any(|w| w.message.contains("room for 1: not read"))
+                .any(|w| w.contains("room for 1: not read"))
         );
         // The same damage in IFD0 leaves nothing to read.
         let mut f = b"MM\0*\0\0\0\x08\xff\xff".to_vec();

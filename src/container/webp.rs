@@ -2,6 +2,7 @@
 
 use super::{Blocks, ContainerError, le_u16, le_u32, strip_exif_header};
 use crate::format::Format;
+use crate::structure::riff;
 
 /// Walks the chunks of `bytes`, filling `blocks`.
 pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerError> {
@@ -26,13 +27,12 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
     let mut bitstream: Option<(u32, u32)> = None;
     let mut pos = 12usize;
     while pos + 8 <= end {
-        let (Some(kind), Some(size)) = (bytes.get(pos..pos + 4), le_u32(bytes, pos + 4)) else {
+        let Some(c) = riff::chunk(bytes, pos) else {
             break;
         };
-        let start = pos + 8;
-        let chunk_end = usize::try_from(size).map_or(usize::MAX, |s| start.saturating_add(s));
+        let (kind, chunk_end) = (&c.kind, c.data_end());
         let overrun = chunk_end > end;
-        let data = bytes.get(start..chunk_end.min(end)).unwrap_or_default();
+        let data = bytes.get(c.data_at..chunk_end.min(end)).unwrap_or_default();
         if overrun {
             let kind = String::from_utf8_lossy(kind);
             blocks.warn(format!(
@@ -56,8 +56,7 @@ pub(super) fn read(bytes: &[u8], blocks: &mut Blocks) -> Result<(), ContainerErr
         if overrun {
             break;
         }
-        // RFC 9649 2.4: chunks are padded to an even size.
-        pos = chunk_end.saturating_add(chunk_end % 2);
+        pos = c.padded_end();
     }
     if let Some((w, h)) = canvas.or(bitstream) {
         blocks.width = Some(w);
@@ -163,11 +162,7 @@ mod tests {
         f.truncate(f.len() - 4);
         let b = read_blocks(Format::Webp, &f).unwrap();
         assert_eq!(b.width, Some(360));
-        assert!(
-            b.warnings
-                .iter()
-                .any(|w| w.message.contains("runs past the end"))
-        );
+        assert!(b.warnings.iter().any(|w| w.contains("runs past the end")));
     }
 
     #[test]

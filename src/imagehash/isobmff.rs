@@ -13,8 +13,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Feed, Walk, be16, be32, be64};
+use super::{Feed, Walk};
 use crate::imagehash::ImageHashError;
+use crate::structure::isobmff::{Bmff, Boxes};
+use crate::structure::{be_u16, be_u32, be_u64};
 
 /// `%isImageData` in QuickTime.pm.
 const IMAGE_TYPES: [&[u8]; 5] = [b"av01", b"avc1", b"hvc1", b"lhv1", b"hvt1"];
@@ -45,47 +47,24 @@ struct Extents<'a> {
 }
 
 /// One box: its type and the payload range (absolute file positions).
-struct BoxAt<'a> {
-    kind: &'a [u8],
+struct BoxAt {
+    kind: [u8; 4],
     start: usize,
     end: usize,
 }
 
-/// Boxes of `b[start..end]` in order, stopping where `ProcessMOV` stops
-/// (size 0, invalid or truncated box).
-fn boxes(b: &[u8], start: usize, end: usize) -> impl Iterator<Item = BoxAt<'_>> {
-    let mut pos = start;
-    std::iter::from_fn(move || {
-        let size = u64::from(be32(b, pos)?);
-        let kind = b.get(pos + 4..pos + 8)?;
-        if pos + 8 > end {
-            return None;
-        }
-        let (head, total) = match size {
-            0 => return None, // extends to end / terminator: not processed
-            1 => {
-                let large = be64(b, pos + 8)?;
-                if large >> 32 > 0x7fff_ffff || large < 16 {
-                    return None;
-                }
-                (16u64, large)
-            }
-            2..=7 => return None, // "Invalid atom size"
-            _ => (8, size),
-        };
-        let box_end = u64::try_from(pos).ok()?.checked_add(total)?;
-        if box_end > end as u64 {
-            return None; // truncated
-        }
-        let box_end = usize::try_from(box_end).ok()?;
-        let payload = pos + usize::try_from(head).ok()?;
-        pos = box_end;
-        Some(BoxAt {
-            kind,
-            start: payload,
-            end: box_end,
+/// The boxes of `b[start..end]` in order, stopping where `ProcessMOV` stops:
+/// at a box of size 0 (to the end, or a terminator), an invalid size
+/// ("Invalid atom size") or a truncated box.
+fn boxes(b: &[u8], start: usize, end: usize) -> impl Iterator<Item = BoxAt> + '_ {
+    let data = b.get(start..end).unwrap_or_default();
+    Boxes::new(data)
+        .take_while(Bmff::whole)
+        .map(move |bx| BoxAt {
+            kind: bx.kind,
+            start: start + bx.body_at,
+            end: start + bx.body_at + bx.body.len(),
         })
-    })
 }
 
 pub(super) fn walk(feed: &mut Feed) -> Walk {
@@ -93,11 +72,11 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
     if b.get(4..8) != Some(&b"ftyp"[..]) {
         return Walk::Bad(ImageHashError::BadSignature("ISOBMFF"));
     }
-    if boxes(b, 0, b.len()).any(|bx| bx.kind == b"moov") {
+    if boxes(b, 0, b.len()).any(|bx| &bx.kind == b"moov") {
         return Walk::Unsupported;
     }
     for bx in boxes(b, 0, b.len()) {
-        if bx.kind == b"meta" {
+        if &bx.kind == b"meta" {
             // Meta: `Start => 4` skips version and flags.
             let items = parse_meta(b, bx.start.saturating_add(4), bx.end);
             hash_items(feed, &items);
@@ -121,13 +100,13 @@ fn parse_meta(b: &[u8], start: usize, end: usize) -> MetaItems<'_> {
         let Some(payload) = b.get(bx.start..bx.end) else {
             break;
         };
-        match bx.kind {
+        match &bx.kind {
             b"iinf" => {
                 // Version 0: 2-byte entry count, else 4 (the count is not
                 // used: every child box is read).
                 let skip = if payload.first() == Some(&0) { 6 } else { 8 };
                 for infe in boxes(b, bx.start.saturating_add(skip), bx.end) {
-                    if infe.kind == b"infe"
+                    if &infe.kind == b"infe"
                         && let Some(p) = b.get(infe.start..infe.end)
                     {
                         parse_infe(p, &mut m.items);
@@ -158,7 +137,7 @@ fn parse_infe<'a>(p: &'a [u8], items: &mut BTreeMap<u32, Item<'a>>) {
     let version = p[0];
     let mut pos = 4;
     if version <= 1 {
-        let (Some(id), Some(prot)) = (be16(p, 4), be16(p, 6)) else {
+        let (Some(id), Some(prot)) = (be_u16(p, 4), be_u16(p, 6)) else {
             return;
         };
         pos += 4;
@@ -170,13 +149,13 @@ fn parse_infe<'a>(p: &'a [u8], items: &mut BTreeMap<u32, Item<'a>>) {
         return;
     }
     let id = match version {
-        2 => be16(p, pos).map(u32::from),
-        3 => be32(p, pos),
+        2 => be_u16(p, pos).map(u32::from),
+        3 => be_u32(p, pos),
         _ => None, // ExifTool files these under an undefined ID
     };
     let Some(id) = id else { return };
     pos += if version == 2 { 2 } else { 4 };
-    let (Some(prot), Some(kind)) = (be16(p, pos), p.get(pos + 2..pos + 6)) else {
+    let (Some(prot), Some(kind)) = (be_u16(p, pos), p.get(pos + 2..pos + 6)) else {
         return;
     };
     let item = items.entry(id).or_default();
@@ -200,8 +179,8 @@ fn var_int(p: &[u8], pos: &mut usize, n: usize) -> Option<u64> {
     }
     match n {
         0 => Some(0),
-        4 => be32(p, at).map(u64::from),
-        8 => be64(p, at),
+        4 => be_u32(p, at).map(u64::from),
+        8 => be_u64(p, at),
         _ => None,
     }
 }
@@ -212,37 +191,39 @@ fn parse_iloc<'a>(p: &'a [u8], items: &mut BTreeMap<u32, Item<'a>>) {
         return;
     }
     let version = p[0];
-    let Some(sizes) = be16(p, 4) else { return };
+    let Some(sizes) = be_u16(p, 4) else { return };
     let noff = usize::from(sizes >> 12);
     let nlen = usize::from((sizes >> 8) & 0x0f);
     let nbas = usize::from((sizes >> 4) & 0x0f);
     let nind = usize::from(sizes & 0x0f);
     let (num, mut pos) = if version < 2 {
-        (be16(p, 6).map(u32::from), 8)
+        (be_u16(p, 6).map(u32::from), 8)
     } else {
-        (be32(p, 6), 10)
+        (be_u32(p, 6), 10)
     };
     let Some(num) = num else { return };
     for _ in 0..num {
         let id = if version < 2 {
-            let Some(id) = be16(p, pos) else { return };
+            let Some(id) = be_u16(p, pos) else { return };
             pos += 2;
             u32::from(id)
         } else {
-            let Some(id) = be32(p, pos) else { return };
+            let Some(id) = be_u32(p, pos) else { return };
             pos += 4;
             id
         };
         let mut construction = None;
         if version == 1 || version == 2 {
-            let Some(c) = be16(p, pos) else { return };
+            let Some(c) = be_u16(p, pos) else { return };
             construction = Some(c & 0x0f);
             pos += 2;
         }
-        let Some(data_ref) = be16(p, pos) else { return };
+        let Some(data_ref) = be_u16(p, pos) else {
+            return;
+        };
         pos += 2;
         let base = var_int(p, &mut pos, nbas).unwrap_or(0);
-        let Some(count) = be16(p, pos) else { return };
+        let Some(count) = be_u16(p, pos) else { return };
         pos += 2;
         let first = pos;
         for _ in 0..count {

@@ -13,8 +13,10 @@
 //!   another SOS's predecessor in progressive files…) is not hashed;
 //! - EOI and everything after it is left out.
 
-use super::{Feed, Walk, be16, be32};
+use super::{Feed, Walk};
 use crate::imagehash::ImageHashError;
+use crate::structure::be_u32;
+use crate::structure::jpeg;
 
 /// `%markerLenBytes` in ExifTool.pm: markers ExifTool reads without a
 /// 2-byte length (0 = stand-alone; 4 = J2C extension with a 4-byte length).
@@ -52,35 +54,24 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
         // `$raf->ReadLine($buff)` with `$/ = "\xff"`: the piece up to and
         // including the next 0xFF. At EOF (no 0xFF, or nothing left) the next
         // `Read($ch, 1)` fails and ExifTool leaves the loop without hashing.
-        let Some(rest) = b.get(pos..) else { break };
-        let Some(ff_rel) = rest.iter().position(|&c| c == 0xff) else {
+        // Padding 0xFF bytes are skipped to the marker byte.
+        let Some(found) = jpeg::next_marker(b, pos) else {
             break;
         };
-        let ff = pos + ff_rel;
-        // Skip padding 0xFF bytes to the marker byte.
-        let mut m_pos = ff + 1;
-        while b.get(m_pos) == Some(&0xff) {
-            m_pos += 1;
-        }
-        let Some(&next) = b.get(m_pos) else { break };
-        let mut after = m_pos + 1;
+        let (m_pos, next) = (found.at, found.code);
+        let mut after = found.after();
         match marker_len_bytes(next) {
             None => {
                 // Segment with a 2-byte length; it must be complete.
-                let Some(len) = be16(b, after) else { break };
-                if len < 2 {
-                    break;
+                match jpeg::segment(b, found) {
+                    Ok(segment) if !segment.cut(b) => after = segment.end,
+                    _ => break,
                 }
-                let end = after + usize::from(len);
-                if end > b.len() {
-                    break;
-                }
-                after = end;
             }
             Some(4) => {
                 // J2C extension: 4-byte length, then a seek (which succeeds
                 // past EOF; the next read then fails).
-                let Some(len) = be32(b, after) else { break };
+                let Some(len) = be_u32(b, after) else { break };
                 if len < 4 {
                     break;
                 }

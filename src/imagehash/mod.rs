@@ -166,26 +166,6 @@ impl<'a> Feed<'a> {
     }
 }
 
-/// Big-endian u16 at `pos`, if in bounds.
-fn be16(b: &[u8], pos: usize) -> Option<u16> {
-    let s = b.get(pos..pos.checked_add(2)?)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
-}
-
-/// Big-endian u32 at `pos`, if in bounds.
-fn be32(b: &[u8], pos: usize) -> Option<u32> {
-    let s = b.get(pos..pos.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-}
-
-/// Big-endian u64 at `pos`, if in bounds.
-fn be64(b: &[u8], pos: usize) -> Option<u64> {
-    let s = b.get(pos..pos.checked_add(8)?)?;
-    let mut a = [0u8; 8];
-    a.copy_from_slice(s);
-    Some(u64::from_be_bytes(a))
-}
-
 #[cfg(test)]
 pub(crate) mod testkit {
     //! Shared helpers for the container tests.

@@ -8,11 +8,9 @@
 //! reading chunks while a full 8-byte header is there (trailer), and IEND
 //! itself is skipped as header + 4 bytes whatever its length says.
 
-use super::{Feed, Walk, be32};
+use super::{Feed, Walk};
 use crate::imagehash::ImageHashError;
-
-/// The PNG file signature (ISO/IEC 15948 §5.2).
-const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+use crate::structure::png::{self, MAX_LENGTH, SIGNATURE};
 
 pub(super) fn walk(feed: &mut Feed) -> Walk {
     let b = feed.bytes;
@@ -21,13 +19,12 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
     }
     let mut pos = 8usize;
     // Each pass consumes at least the 8-byte chunk header.
-    while let (Some(len), Some(kind)) = (be32(b, pos), b.get(pos + 4..pos + 8)) {
+    while let Some(c) = png::chunk(b, pos) {
         // ProcessPNG: `last if $len > 0x7fffffff` ("Invalid chunk size").
-        if len > 0x7fff_ffff {
+        if c.length > MAX_LENGTH {
             break;
         }
-        let data = pos + 8;
-        let len = len as usize; // ≤ 0x7fffffff, fits usize on 32/64-bit
+        let (kind, data) = (&c.kind, c.data_at);
         if kind == b"IEND" {
             // Reads only the CRC, ignoring the length.
             if data + 4 > b.len() {
@@ -37,19 +34,13 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
             continue;
         }
         if matches!(kind, b"IDAT" | b"JDAT" | b"JDAA") {
-            feed.add_file(data as u64, len as u64);
-            let crc_end = data.saturating_add(len).saturating_add(4);
-            if crc_end > b.len() {
-                break;
-            }
-            pos = crc_end;
-            continue;
+            feed.add_file(data as u64, u64::from(c.length));
         }
-        let end = data.saturating_add(len).saturating_add(4);
-        if end > b.len() {
+        // The data and CRC must be there (a data chunk was hashed clipped first).
+        if c.end() > b.len() {
             break;
         }
-        pos = end;
+        pos = c.end();
     }
     Walk::Done
 }

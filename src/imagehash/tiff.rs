@@ -29,26 +29,23 @@
 
 use super::{Feed, Walk};
 use crate::imagehash::ImageHashError;
+use crate::structure::tiff::{BINARY_DATA_LIMIT, Tiff, type_size};
+use crate::structure::{MAX_IFD_DEPTH, MAX_IFDS};
 
-/// `@formatSize` in Exif.pm, by TIFF field type (129 = UTF-8, Exif 3.0).
+/// `@formatSize` in Exif.pm as `ProcessExif` applies it to a classic TIFF:
+/// types 1–13 and 129 (UTF-8, Exif 3.0); anything else is a "Bad format".
 fn format_size(fmt: u16) -> Option<u64> {
-    Some(match fmt {
-        1 | 2 | 6 | 7 | 129 => 1,
-        3 | 8 => 2,
-        4 | 9 | 11 | 13 => 4,
-        5 | 10 | 12 => 8,
-        _ => return None,
-    })
+    if matches!(fmt, 1..=13 | 129) {
+        type_size(fmt)
+    } else {
+        None
+    }
 }
 
 /// `%intFormat` in Exif.pm, restricted to the classic TIFF types.
 fn is_int_format(fmt: u16) -> bool {
     matches!(fmt, 1 | 3 | 4 | 6 | 8 | 9 | 13)
 }
-
-/// `BINARY_DATA_LIMIT` in Exif.pm: a larger value is read from the file
-/// only for a tag ExifTool knows and does not flag `Binary`.
-const BINARY_DATA_LIMIT: u64 = 10 * 1024 * 1024;
 
 /// The IDs of `%Image::ExifTool::Exif::Main` (ExifTool 13.59) whose values
 /// ExifTool reads even when over `BINARY_DATA_LIMIT`: every tag except the
@@ -115,10 +112,6 @@ const READ_WHEN_LARGE: [u16; 565] = [
     0xfe54, 0xfe55, 0xfe56, 0xfe57, 0xfe58,
 ];
 
-/// Guards: ExifTool has no small limits here, real files use a handful.
-const MAX_DIRS: u32 = 512;
-const MAX_DEPTH: u32 = 16;
-
 /// ExifTool's `$$self{TIFF_TYPE}` values that change a `Condition`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TiffType {
@@ -174,13 +167,12 @@ struct OffsetInfo {
 
 struct Walker<'a, 'f> {
     feed: &'f mut Feed<'a>,
-    b: &'a [u8],
-    le: bool,
+    t: Tiff<'a>,
     tiff_type: TiffType,
     identified_raw: bool,
     /// `$$self{PROCESSED}`: IFD addresses already read.
     processed: Vec<u64>,
-    dirs_left: u32,
+    dirs_left: usize,
 }
 
 /// Where an IFD ended: the position of its next-IFD pointer and how many of
@@ -193,13 +185,10 @@ struct DirEnd {
 pub(super) fn walk(feed: &mut Feed) -> Walk {
     let b = feed.bytes;
     // DoProcessTIFF (ExifTool.pm): byte order, identifier, IFD0 offset ≥ 8.
-    let le = match b.get(..2) {
-        Some(b"II") => true,
-        Some(b"MM") => false,
-        _ => return Walk::Bad(ImageHashError::BadSignature("TIFF")),
+    let Some(t) = Tiff::new(b) else {
+        return Walk::Bad(ImageHashError::BadSignature("TIFF"));
     };
-    let rd16 = |p: usize| read_u16(b, p, le);
-    let (Some(ident), Some(ifd0)) = (rd16(2), read_u32(b, 4, le)) else {
+    let (Some(ident), Some(ifd0)) = (t.magic(), t.u32(4)) else {
         return Walk::Bad(ImageHashError::BadSignature("TIFF"));
     };
     if ifd0 < 8 {
@@ -224,18 +213,17 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
         // BigTIFF (ProcessBTF: no hash), Panasonic RW2/RAW (PanasonicRaw
         // table), Olympus ORF (own file type), HD Photo.
         0x2b | 0x55 | 0x4f52 | 0x5352 => return Walk::Unsupported,
-        _ if le && ident & 0xff == 0xbc => return Walk::Unsupported,
+        _ if t.little && ident & 0xff == 0xbc => return Walk::Unsupported,
         0x4352 => tiff_type = TiffType::OtherHeader, // DCP profile
         _ => {}
     }
     let mut w = Walker {
         feed,
-        b,
-        le,
+        t,
         tiff_type,
         identified_raw: false,
         processed: Vec::new(),
-        dirs_left: MAX_DIRS,
+        dirs_left: MAX_IFDS,
     };
     // ProcessDirectory records an address only if DirLen is non-zero; for
     // IFD0 DirLen = header bytes read − offset.
@@ -244,52 +232,11 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
     Walk::Done
 }
 
-fn read_u16(b: &[u8], pos: usize, le: bool) -> Option<u16> {
-    let s = b.get(pos..pos.checked_add(2)?)?;
-    let a = [s[0], s[1]];
-    Some(if le {
-        u16::from_le_bytes(a)
-    } else {
-        u16::from_be_bytes(a)
-    })
-}
-
-fn read_u32(b: &[u8], pos: usize, le: bool) -> Option<u32> {
-    let s = b.get(pos..pos.checked_add(4)?)?;
-    let a = [s[0], s[1], s[2], s[3]];
-    Some(if le {
-        u32::from_le_bytes(a)
-    } else {
-        u32::from_be_bytes(a)
-    })
-}
-
 impl Walker<'_, '_> {
-    fn u16_at(&self, pos: usize) -> Option<u16> {
-        read_u16(self.b, pos, self.le)
-    }
-
-    fn u32_at(&self, pos: usize) -> Option<u32> {
-        read_u32(self.b, pos, self.le)
-    }
-
     /// Value `i` of `v` as ExifTool's `ReadValue` would print it, if that
     /// matches `/^\d+$/` (a non-negative integer); `None` otherwise.
     fn uint(&self, v: Vals, i: u32) -> Option<u64> {
-        if i >= v.count {
-            return None;
-        }
-        let i = usize::try_from(i).ok()?;
-        let val: i64 = match v.fmt {
-            1 => i64::from(*self.b.get(v.pos.checked_add(i)?)?),
-            6 => i64::from(*self.b.get(v.pos.checked_add(i)?)? as i8),
-            3 => i64::from(self.u16_at(v.pos.checked_add(i.checked_mul(2)?)?)?),
-            8 => i64::from(self.u16_at(v.pos.checked_add(i.checked_mul(2)?)?)? as i16),
-            4 | 13 => i64::from(self.u32_at(v.pos.checked_add(i.checked_mul(4)?)?)?),
-            9 => i64::from(self.u32_at(v.pos.checked_add(i.checked_mul(4)?)?)? as i32),
-            _ => return None,
-        };
-        u64::try_from(val).ok()
+        self.t.uint(v.fmt, v.pos, u64::from(v.count), u64::from(i))
     }
 
     /// `$$self{Compression} eq 'N'` (or SubfileType): a single integer.
@@ -308,7 +255,7 @@ impl Walker<'_, '_> {
         record: bool,
         depth: u32,
     ) -> Option<DirEnd> {
-        if self.dirs_left == 0 || depth > MAX_DEPTH {
+        if self.dirs_left == 0 || depth > MAX_IFD_DEPTH {
             return None;
         }
         self.dirs_left -= 1;
@@ -319,37 +266,28 @@ impl Walker<'_, '_> {
         if record {
             self.processed.push(off);
         }
-        let start = usize::try_from(off).ok()?;
         // "Bad … directory": entry count and entries must be readable; the
         // next-IFD pointer may be cut (0 or 2 of its bytes are tolerated).
-        let n = self.u16_at(start)?;
-        let entries_len = 12 * usize::from(n);
-        let body = start + 2;
-        let avail = self.b.len().saturating_sub(body).min(entries_len + 4);
-        if avail < entries_len {
-            return None;
-        }
-        let bytes_from_end = avail - entries_len;
+        let ifd = self.t.ifd(off).ok()?;
+        let dir_end = ifd.link_at; // absolute end of the entries
+        let bytes_from_end = self.t.bytes.len().saturating_sub(dir_end).min(4);
         if bytes_from_end < 4 && bytes_from_end != 0 && bytes_from_end != 2 {
             return None; // "Illegal … directory size"
         }
-        let dir_end = body + entries_len; // absolute end of the entries
-        let buf_end = body + avail; // absolute end of the bytes read
+        let buf_end = dir_end + bytes_from_end; // absolute end of the bytes read
 
         let mut info = OffsetInfo::default();
         let mut compression: Option<Vals> = None;
         let mut subfile: Option<Vals> = None;
         let mut warn_count = 0u32;
-        for index in 0..usize::from(n) {
+        for index in 0..ifd.count {
             if warn_count > 10 {
                 return None; // "Too many warnings -- … parsing aborted"
             }
-            let e = body + 12 * index;
-            let (Some(tag), Some(mut fmt), Some(count)) =
-                (self.u16_at(e), self.u16_at(e + 2), self.u32_at(e + 4))
-            else {
-                return None;
-            };
+            let field = self.t.entry(&ifd, index)?;
+            let (tag, mut fmt) = (field.tag, field.kind);
+            // A classic TIFF entry has a 4-byte count.
+            let count = u32::try_from(field.count).ok()?;
             let Some(fsize) = format_size(fmt) else {
                 // "Bad format"; a corrupt first entry kills the IFD.
                 if fmt != 0 {
@@ -360,15 +298,16 @@ impl Walker<'_, '_> {
                 }
                 continue;
             };
-            let size = u64::from(count) * fsize;
-            let mut pos = e + 8;
+            let value = self.t.value(&field, fsize)?;
+            let size = value.len;
+            let mut pos = field.field_at;
             let mut readable = true;
-            if size > 4 {
+            if !value.inline {
                 if size > 0x7fff_ffff {
                     warn_count += 1; // "Invalid size"
                     continue;
                 }
-                let ptr = u64::from(self.u32_at(e + 8)?);
+                let ptr = value.start;
                 // Offsets into the header or over the IFD are "Suspicious"
                 // (a warning, and the entry is skipped).
                 let mut suspect = ptr < 8;
@@ -380,7 +319,7 @@ impl Walker<'_, '_> {
                     if size > BINARY_DATA_LIMIT && READ_WHEN_LARGE.binary_search(&tag).is_err() {
                         // Unknown or binary tag: "Binary data N bytes", not read.
                         readable = false;
-                    } else if ptr + size > self.b.len() as u64 {
+                    } else if ptr + size > self.t.bytes.len() as u64 {
                         return None; // "Error reading value": IFD dropped
                     }
                 }
@@ -468,8 +407,8 @@ impl Walker<'_, '_> {
     fn follow_chain(&mut self, first: Dir, start: &DirEnd, depth: u32) {
         let mut name = first;
         let mut next_ptr = start.next_ptr;
-        for _ in 0..MAX_DIRS {
-            let Some(next) = self.u32_at(next_ptr) else {
+        for _ in 0..MAX_IFDS {
+            let Some(next) = self.t.u32(next_ptr) else {
                 return;
             };
             if next == 0 {
@@ -496,7 +435,7 @@ impl Walker<'_, '_> {
         let Ok(start) = usize::try_from(off) else {
             return false;
         };
-        let Some(n) = self.u16_at(start) else {
+        let Some(n) = self.t.u16(start) else {
             return false;
         };
         if !(2..64).contains(&n) {
@@ -504,16 +443,14 @@ impl Walker<'_, '_> {
         }
         let mut last: i32 = -1;
         for i in 0..usize::from(n) {
-            let e = start + 2 + 12 * i;
-            let (Some(tag), Some(fmt), Some(count)) =
-                (self.u16_at(e), self.u16_at(e + 2), self.u32_at(e + 4))
-            else {
+            // Entries are read one by one: the table may run past the end.
+            let Some(e) = self.t.entry_at(start + 2 + self.t.entry_len() * i) else {
                 return false;
             };
-            if i32::from(tag) <= last || !(1..=13).contains(&fmt) || count == 0 {
+            if i32::from(e.tag) <= last || !(1..=13).contains(&e.kind) || e.count == 0 {
                 return false;
             }
-            last = i32::from(tag);
+            last = i32::from(e.tag);
         }
         true
     }
@@ -755,6 +692,29 @@ mod tests {
             image_sha256(Format::Tiff, cut),
             ImageHash::Unreadable(_)
         ));
+    }
+
+    #[test]
+    fn page_chain_stops_at_max_ifds() {
+        // MAX_IFDS + 5 pages of one 1-byte strip each: IFD k at 8 + 30k,
+        // its pixel at `pixels + k`. ExifTool would hash every page; the
+        // walk stops after MAX_IFDS IFDs, in bounded time.
+        let pages = MAX_IFDS + 5;
+        let at = |k: usize| u32::try_from(8 + 30 * k).unwrap();
+        let pixels = at(pages);
+        let mut t = Tb::new();
+        for k in 0..pages {
+            let next = if k + 1 < pages { at(k + 1) } else { 0 };
+            let pixel = pixels + u32::try_from(k).unwrap();
+            t.ifd(&[(0x111, 4, 1, pixel), (0x117, 4, 1, 1)], next);
+        }
+        t.v.extend((0..pages).map(|k| k as u8));
+        let expect: Vec<u8> = (0..MAX_IFDS).map(|k| k as u8).collect();
+        let expect: [u8; 32] = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&expect).into()
+        };
+        assert_eq!(image_sha256(Format::Tiff, &t.v), ImageHash::Sha256(expect));
     }
 
     #[test]

@@ -10,11 +10,7 @@
 
 use super::{Feed, Walk};
 use crate::imagehash::ImageHashError;
-
-fn le32(b: &[u8], pos: usize) -> Option<u32> {
-    let s = b.get(pos..pos.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
+use crate::structure::riff;
 
 pub(super) fn walk(feed: &mut Feed) -> Walk {
     let b = feed.bytes;
@@ -24,9 +20,10 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
     }
     let mut pos = 12usize;
     // Each pass consumes at least the 8-byte chunk header.
-    while let (Some(tag), Some(len)) = (b.get(pos..pos + 4), le32(b, pos + 4)) {
-        pos += 8;
-        let mut len = i64::from(len);
+    while let Some(chunk) = riff::chunk(b, pos) {
+        let tag = &chunk.kind;
+        pos = chunk.data_at;
+        let mut len = i64::from(chunk.size);
         let mut list_movi = false;
         if tag == b"LIST" {
             let Some(kind) = b.get(pos..pos + 4) else {
@@ -39,7 +36,7 @@ pub(super) fn walk(feed: &mut Feed) -> Walk {
         if len <= 0 {
             // Zero-length chunks are skipped, except an all-null tag
             // ("Encountered empty null chunk"); negative ones stop the walk.
-            if len == 0 && tag != [0, 0, 0, 0] {
+            if len == 0 && *tag != [0; 4] {
                 continue;
             }
             break;

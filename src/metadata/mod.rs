@@ -99,7 +99,12 @@ pub fn read(blocks: &Blocks, sidecar: Option<&[u8]>) -> Metadata {
                 .insert(t.keyword.clone(), Value::Text(t.text.clone()));
         }
     }
-    meta.warnings.extend(blocks.warnings.iter().cloned());
+    meta.warnings.extend(
+        blocks
+            .warnings
+            .iter()
+            .map(|m| Warning::new(Source::Container, m.as_str())),
+    );
     meta
 }
 
