@@ -93,25 +93,22 @@ fn verify_sums_reports_ok_failed_missing_unlisted_bad_and_unsafe_lines() {
     );
     let sums = tmp.path().join("SUMS");
     fs::write(&sums, text).unwrap();
-    let o = cutline(&[
-        "verify".as_ref(),
-        "--sums".as_ref(),
-        sums.as_os_str(),
-        "--root".as_ref(),
-        root.as_os_str(),
-    ]);
+    let verify_as = |format: &str| {
+        cutline(&[
+            "verify".as_ref(),
+            "--sums".as_ref(),
+            sums.as_os_str(),
+            "--root".as_ref(),
+            root.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ])
+    };
+    let o = verify_as("human");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("2 of 5 listed files match"), "{out}");
-    let o = cutline(&[
-        "verify".as_ref(),
-        "--sums".as_ref(),
-        sums.as_os_str(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
+    let o = verify_as("json");
     assert_eq!(o.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let got: Vec<(String, String, Option<u64>)> = doc["findings"]
@@ -139,15 +136,7 @@ fn verify_sums_reports_ok_failed_missing_unlisted_bad_and_unsafe_lines() {
         "a.jpg (upper-case hash) and back\\slash.txt (escaped name) match: {doc:#}"
     );
     // The CI formats carry the same findings, on the checksum file's lines.
-    let o = cutline(&[
-        "verify".as_ref(),
-        "--sums".as_ref(),
-        sums.as_os_str(),
-        "--root".as_ref(),
-        root.as_os_str(),
-        "--format".as_ref(),
-        "github".as_ref(),
-    ]);
+    let o = verify_as("github");
     assert_eq!(o.status.code(), Some(1));
     let gh = String::from_utf8_lossy(&o.stdout);
     assert!(gh.contains(",line=2,title=S001 sums-mismatch::"), "{gh}");
