@@ -10,7 +10,10 @@
 # 20000; 100000 for the 100k-item targets), REPS (default 5), SUBSET (files for
 # exiftool, default 300), BENCH_DIR (default: a new /tmp/cutline-bench.*,
 # deleted at the end unless KEEP=1), BENCH_PYTHON (a python with pillow),
-# BAGIT (bagit.py to use; default: the one on PATH or beside BENCH_PYTHON).
+# BAGIT (bagit.py to use; default: the one on PATH or beside BENCH_PYTHON),
+# BASE_BIN (another cutline binary, e.g. a release build of the last landed
+# commit: every cutline case is also run with it, interleaved, with its own
+# hash cache, and a table of new/base time ratios closes the report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,9 +86,18 @@ add small:check-cached "$BIN check -m $WORK/small.json >/dev/null || true" "$SMA
 add subset:exiftool "exiftool -q -j -r $WORK/subset >/dev/null" "$SUBSET" "$sub_b"
 add subset:scan-no-hash "$BIN scan --no-hash $WORK/subset >/dev/null" "$SUBSET" "$sub_b"
 
-# Warm the page cache and the hash cache once.
+if [ -n "${BASE_BIN:-}" ]; then
+    for k in "${ORDER[@]}"; do
+        case "${CMD[$k]}" in
+        "$BIN "*) add "$k@base" "XDG_CACHE_HOME=$WORK/xdg-base ${CMD[$k]/#$BIN /$BASE_BIN }" "${FILES[$k]}" "${BYTES[$k]}" ;;
+        esac
+    done
+fi
+
+# Warm the page cache and the hash caches once.
 find "$WORK/large" "$WORK/small" -type f -exec cat {} + >/dev/null
 "$BIN" check -m "$WORK/small.json" >/dev/null || true
+[ -z "${BASE_BIN:-}" ] || XDG_CACHE_HOME=$WORK/xdg-base "$BASE_BIN" check -m "$WORK/small.json" >/dev/null || true
 
 declare -A TIMES
 for ((r = 1; r <= REPS; r++)); do
@@ -125,3 +137,10 @@ printf 'scan --no-hash vs exiftool (files/s, whole small tree) %8.1f  [≥ 100]\
     "$(echo "($SMALL / ${MED[small:scan-no-hash]}) / ($SUBSET / ${MED[subset:exiftool]})" | bc -l)"
 printf 'small check --full / openssl×2 (time) %6.2f  [≤ 1.2]\n' "$(echo "${MED[small:check-full]} / ${MED[small:openssl×2]}" | bc -l)"
 printf 'small check from cache files/s      %8.0f  [≥ 100000]\n' "$(echo "$SMALL / ${MED[small:check-cached]}" | bc -l)"
+if [ -n "${BASE_BIN:-}" ]; then
+    echo "== this build against BASE_BIN ($BASE_BIN): time ratio new/base (below 1.05 is within 5 %)"
+    for k in "${ORDER[@]}"; do
+        [ -n "${MED[$k@base]:-}" ] || continue
+        printf '%-22s %9.3f %9.3f %6.3f\n' "$k" "${MED[$k]}" "${MED[$k@base]}" "$(echo "${MED[$k]} / ${MED[$k@base]}" | bc -l)"
+    done
+fi
