@@ -140,7 +140,7 @@ pub fn hash_reader(
     }
     let hex = hashers
         .into_iter()
-        .map(|(a, h)| (a, hex::encode(h.finalize())))
+        .map(|(a, h)| (a, crate::scan::lower_hex(&h.finalize())))
         .collect();
     Ok(Digests { size, hex })
 }

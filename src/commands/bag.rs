@@ -76,6 +76,7 @@ pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> 
         files: usize::try_from(v.payload_files).unwrap_or(usize::MAX),
         paths: Vec::new(),
         note: Some(note),
+        verdicts: Vec::new(),
     });
     run.findings = v.problems.iter().map(|p| p.finding(&name)).collect();
     print_run(&run, o.format, false, out)

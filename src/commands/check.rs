@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::finding::Finding;
 use crate::manifest::{self, Manifest};
 use crate::policy::Policy;
-use crate::report::{ColorChoice, Format, ManifestRun, Run, Verdict};
+use crate::report::{ColorChoice, Format, ManifestRun, Run};
 use crate::rules::{Command, Severity};
 use crate::scan::{ScanOptions, Scanned};
 
@@ -144,13 +144,9 @@ pub(crate) fn check_all(s: &Setup<'_>, mut each: impl FnMut(Section<'_>)) -> Res
                 .count(),
             paths,
             note: None,
+            verdicts: checked.files,
         });
         run.findings.extend(findings);
-        run.verdicts
-            .extend(checked.files.into_iter().map(|state| Verdict {
-                manifest: name.clone(),
-                state,
-            }));
     }
     scans.finish();
     Ok(run)

@@ -42,6 +42,7 @@ pub fn verify(o: &VerifyOptions, out: &mut dyn Write) -> Result<Outcome, Error> 
             "{ok} of {} listed files match, as `sha256sum -c` would say",
             checked.listed.len()
         )),
+        verdicts: Vec::new(),
     });
     run.findings = findings(&checked, &name);
     print_run(&run, o.format, false, out)

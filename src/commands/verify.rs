@@ -9,7 +9,7 @@ use crate::commands::{Outcome, print_run};
 use crate::error::Error;
 use crate::fixity;
 use crate::manifest;
-use crate::report::{Format, ManifestRun, Run, Verdict};
+use crate::report::{Format, ManifestRun, Run};
 use crate::rules::{Command, Severity};
 use crate::scan::ScanOptions;
 
@@ -56,13 +56,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
             files: scanned.iter().filter(|s| s.is_image()).count(),
             paths: m.items.iter().map(|i| i.path.clone()).collect(),
             note: None,
+            verdicts: audit.files,
         });
         run.findings.extend(audit.findings);
-        run.verdicts
-            .extend(audit.files.into_iter().map(|state| Verdict {
-                manifest: name.clone(),
-                state,
-            }));
     }
     print_run(&run, o.format, false, out)
 }

@@ -48,12 +48,7 @@ impl Report for Human {
             }
             let mut last_path: Option<&str> = None;
             if run.classifies() {
-                let mine: Vec<&FileState> = run
-                    .verdicts
-                    .iter()
-                    .filter(|v| v.manifest == m.manifest)
-                    .map(|v| &v.state)
-                    .collect();
+                let mine: Vec<&FileState> = m.verdicts.iter().collect();
                 writeln!(
                     out,
                     "  {}: {}",

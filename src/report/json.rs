@@ -24,7 +24,7 @@ struct Wire<'a> {
     manifests: &'a [ManifestRun],
     /// Each file's one verdict, for the commands that classify files.
     #[serde(skip_serializing_if = "Option::is_none")]
-    files: Option<&'a [Verdict]>,
+    files: Option<Vec<Verdict<'a>>>,
     findings: &'a [Finding],
 }
 
@@ -35,7 +35,7 @@ impl Report for Json {
             command: run.command,
             summary: run.summary(),
             manifests: &run.manifests,
-            files: run.classifies().then_some(run.verdicts.as_slice()),
+            files: run.classifies().then(|| run.verdicts().collect()),
             findings: &run.findings,
         };
         serde_json::to_writer_pretty(&mut *out, &wire)?;

@@ -40,16 +40,22 @@ pub struct ManifestRun {
     /// was and was not proved).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Each file's one verdict, for the commands that classify files
+    /// (`check`, `verify`); empty for bags and checksum files. Kept per
+    /// manifest so no verdict carries a copy of the manifest's name.
+    #[serde(skip)]
+    pub verdicts: Vec<FileState>,
 }
 
-/// One file's one verdict, as the fixity classifier decided it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
+/// One file's one verdict as the JSON report writes it: the manifest it
+/// belongs to, and the file and its category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Verdict<'a> {
     /// The manifest it belongs to.
-    pub manifest: String,
+    pub manifest: &'a str,
     /// The file and its category.
     #[serde(flatten)]
-    pub state: FileState,
+    pub state: &'a FileState,
 }
 
 /// Everything a reporter needs, whatever the command.
@@ -63,9 +69,6 @@ pub struct Run {
     pub findings: Vec<Finding>,
     /// The severity at or above which the run fails.
     pub fail_on: Severity,
-    /// Each file's verdict, for the commands that classify files (`check`,
-    /// `verify`); empty for bags and checksum files.
-    pub verdicts: Vec<Verdict>,
 }
 
 /// Counts for the summary line.
@@ -99,7 +102,6 @@ impl Run {
             manifests: Vec::new(),
             findings: Vec::new(),
             fail_on,
-            verdicts: Vec::new(),
         }
     }
 
@@ -116,17 +118,28 @@ impl Run {
         )
     }
 
+    /// Every verdict with the manifest it belongs to, in report order.
+    pub fn verdicts(&self) -> impl Iterator<Item = Verdict<'_>> {
+        self.manifests.iter().flat_map(|m| {
+            m.verdicts.iter().map(|state| Verdict {
+                manifest: &m.manifest,
+                state,
+            })
+        })
+    }
+
     /// The counts of this run.
     pub fn summary(&self) -> Summary {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
         let mut categories = Map::new();
         if self.classifies() {
-            for c in Category::ALL {
-                let n = self
-                    .verdicts
-                    .iter()
-                    .filter(|v| v.state.category == c)
-                    .count();
+            let mut counts = [0usize; Category::ALL.len()];
+            for v in self.manifests.iter().flat_map(|m| &m.verdicts) {
+                if let Some(i) = Category::ALL.iter().position(|&c| c == v.category) {
+                    counts[i] += 1;
+                }
+            }
+            for (c, n) in Category::ALL.iter().zip(counts) {
                 categories.insert(c.name().to_owned(), Value::from(n));
             }
         }
