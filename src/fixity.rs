@@ -26,9 +26,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::finding::Finding;
-use crate::manifest::{self, Manifest, nfc, path_key_cow as key_of};
+use crate::manifest::{self, Manifest, path_key_cow as key_of};
 use crate::rules::{Code, Severity};
 use crate::scan::{self, Scanned};
+use crate::textnorm::nfc;
 
 /// What happened to one file since the manifest was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -704,7 +705,7 @@ fn fold(p: &str) -> Folded<'_> {
     if p.is_ascii() {
         Folded::Ascii(p)
     } else {
-        Folded::Other(nfc(&nfc(p).to_lowercase()))
+        Folded::Other(nfc(&nfc(p).to_lowercase()).into_owned())
     }
 }
 

@@ -54,7 +54,10 @@ fn is_folded_ascii(s: &str) -> bool {
     !after_space || s.is_empty()
 }
 
-fn nfc(s: &str) -> Cow<'_, str> {
+/// Unicode NFC of `s`, borrowed when it already is (nearly always). macOS
+/// file systems hand back decomposed names (NFD) where an editor typed
+/// composed ones: "é" must match "e\u{301}".
+pub fn nfc(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         return Cow::Borrowed(s); // ASCII is NFC; spare the per-char quick check
     }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::BagError;
 use super::manifest_file::format_line;
 use crate::checksum::digest::{self, Algorithm, Digests};
-use crate::manifest::nfc;
+use crate::textnorm::nfc;
 use crate::walk::{self, ProblemKind, WalkError};
 
 /// The algorithms of a new bag: SHA-512 (RFC 8493's default) and SHA-256

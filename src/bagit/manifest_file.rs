@@ -6,8 +6,8 @@ use super::problem::{Kind, Problem};
 use super::tag_file::lines;
 use crate::checksum::digest::Algorithm;
 use crate::checksum::paths::{self, percent_decode};
-use crate::manifest::nfc;
 use crate::rules::Severity;
+use crate::textnorm::nfc;
 
 /// One well-formed line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub fn parse(file: &str, bytes: &[u8], alg: Algorithm, role: Role) -> (Vec<Entry
             }
             _ => {}
         }
-        if let Some(first) = seen.insert(nfc(&path), l.number) {
+        if let Some(first) = seen.insert(nfc(&path).into_owned(), l.number) {
             problems.push(Problem::error(
                 Kind::DuplicateEntry,
                 file,

@@ -15,8 +15,8 @@ use super::problem::{Kind, Problem};
 use super::tag_file;
 use crate::checksum::digest::{self, Algorithm};
 use crate::checksum::paths::{self, Unsafe};
-use crate::manifest::nfc;
 use crate::rules::Severity;
+use crate::textnorm::nfc;
 use crate::walk::{self, ProblemKind};
 
 /// The result of validating one bag.
@@ -125,7 +125,8 @@ pub fn validate(dir: &Path, fast: bool) -> Result<Validation, BagError> {
     v.payload_files = payload.values().filter(|f| !f.special).count() as u64;
     v.payload_bytes = payload.values().map(|f| f.size).sum();
     report_collisions(payload.keys(), p);
-    let by_nfc: HashMap<String, &String> = payload.keys().map(|k| (nfc(k), k)).collect();
+    let by_nfc: HashMap<String, &String> =
+        payload.keys().map(|k| (nfc(k).into_owned(), k)).collect();
 
     // Completeness: every listed file present, every payload file listed.
     let mut expected: BTreeMap<String, Expected> = BTreeMap::new();
@@ -140,7 +141,7 @@ pub fn validate(dir: &Path, fast: bool) -> Result<Validation, BagError> {
         for e in entries {
             let on_disk = if let Some((k, _)) = payload.get_key_value(&e.path) {
                 Some(k)
-            } else if let Some(&k) = by_nfc.get(&nfc(&e.path)) {
+            } else if let Some(&k) = by_nfc.get(nfc(&e.path).as_ref()) {
                 p.push(
                     Problem::error(
                         Kind::NameCollision,

@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use crate::manifest::{Field, Item, nfc};
+use crate::manifest::{Field, Item};
+use crate::textnorm::nfc;
 
 /// Creators in one cell are joined with `"; "`, the separator MWG uses for
 /// several creators in EXIF Artist (MWG Guidelines 2.0, Creator).

@@ -7,9 +7,10 @@ use serde_json::Value as Json;
 use crate::exchange::ExchangeError;
 use crate::exchange::cells::{CREATOR_SEPARATOR, Slot};
 use crate::exchange::merge::{Incoming, Notice};
-use crate::manifest::{Field, check_path, nfc};
+use crate::manifest::{Field, check_path};
 use crate::metadata::fields::{Fields, Value};
 use crate::metadata::{Effective, Metadata, reconcile};
+use crate::textnorm::nfc;
 
 /// One file as ExifTool read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,7 +163,7 @@ pub fn records(recs: &[Record], base: &str) -> (Vec<Incoming>, Vec<Notice>) {
             .source_file
             .strip_prefix(base)
             .unwrap_or(&rec.source_file);
-        let path = nfc(rel.trim_start_matches("./"));
+        let path = nfc(rel.trim_start_matches("./")).into_owned();
         if !rec.source_file.starts_with(base) || check_path(&path).is_err() {
             notices.push(Notice::SkippedImage {
                 at,

@@ -9,7 +9,8 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::exchange::cells::Slot;
 use crate::exchange::merge::{Incoming, Notice};
-use crate::manifest::{Field, check_path, nfc, path_key};
+use crate::manifest::{Field, check_path, path_key};
+use crate::textnorm::nfc;
 
 /// One image as the story prints it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,7 +269,7 @@ pub fn item_path(src: &str) -> Result<String, &'static str> {
         return Err("empty image path");
     }
     check_path(p).map_err(|_| "unsafe path: it climbs out of the media root")?;
-    Ok(nfc(p))
+    Ok(nfc(p).into_owned())
 }
 
 /// `%XX` escapes decoded; a `%` not followed by two hex digits is literal text.

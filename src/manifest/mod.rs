@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 pub use load::{load, load_fixity, parse, parse_bytes};
 pub use model::{Field, Item, Manifest, SUPPORTED_VERSIONS};
-pub use path::{Resolver, UnsafePath, check_path, nfc, path_key, path_key_cow, resolve};
+pub use path::{Resolver, UnsafePath, check_path, path_key, path_key_cow, resolve};
 pub use save::{save_atomic, to_json};
 
 /// Why a manifest could not be read or written.

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Why a manifest path is refused. Such a path is never opened.
 #[derive(Debug, thiserror::Error)]
@@ -293,25 +292,16 @@ fn absent(e: &io::Error) -> bool {
     )
 }
 
-/// Unicode NFC of `s`. macOS file systems hand back decomposed names (NFD)
-/// where an editor typed composed ones: "é" must match "e\u{301}".
-pub fn nfc(s: &str) -> String {
-    path_key_cow(s).into_owned()
-}
-
 /// The key under which a manifest path is compared with a file found on
 /// disk (DESIGN.md §3: "compared after Unicode NFC").
 pub fn path_key(p: &str) -> String {
-    nfc(p)
+    path_key_cow(p).into_owned()
 }
 
 /// [`path_key`], borrowing `p` when it is already NFC (nearly always): a
 /// 100k-item run keys every path twice, and a copy each was 10 MB held.
 pub fn path_key_cow(p: &str) -> Cow<'_, str> {
-    match is_nfc_quick(p.chars()) {
-        IsNormalized::Yes => Cow::Borrowed(p),
-        _ => Cow::Owned(p.nfc().collect()),
-    }
+    crate::textnorm::nfc(p)
 }
 
 #[cfg(test)]
@@ -436,9 +426,9 @@ mod tests {
     }
 
     #[test]
-    fn nfc_composes_and_keys_match_across_forms() {
-        assert_eq!(nfc("e\u{301}"), "é");
-        assert_eq!(nfc("plain.jpg"), "plain.jpg");
+    fn keys_compose_and_match_across_forms() {
+        assert_eq!(path_key("e\u{301}"), "é");
+        assert_eq!(path_key("plain.jpg"), "plain.jpg");
         assert_eq!(path_key("cafe\u{301}/x.jpg"), path_key("café/x.jpg"));
         assert_ne!(path_key("A.jpg"), path_key("a.jpg"));
     }
