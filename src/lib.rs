@@ -6,6 +6,7 @@
 //! and [`metadata::reconcile`] (all inside [`scan::scan_file`]) → [`check::check`] →
 //! [`report::Report`]. The binary only parses arguments ([`cli`]) and runs [`commands`].
 
+pub mod atomic;
 pub mod bagit;
 pub mod check;
 pub mod checksum;

@@ -31,8 +31,8 @@ fn update(manifest: &Path) -> Command {
     cmd
 }
 
-/// `.<name>.<pid>-<n>-<nanos>.cutline-tmp`, as `manifest::save_atomic`
-/// documents its temporary file; SIGKILL before the rename leaves one.
+/// `.<name>.<random>.cutline-tmp`, as `cutline::atomic::write` documents
+/// its temporary file; SIGKILL before the rename leaves one.
 fn is_documented_temp(name: &str, target: &str) -> bool {
     let Some(rest) = name
         .strip_prefix(&format!(".{target}."))
@@ -40,11 +40,8 @@ fn is_documented_temp(name: &str, target: &str) -> bool {
     else {
         return false;
     };
-    let parts: Vec<&str> = rest.split('-').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    // tempfile's random part: six or more letters and digits.
+    rest.len() >= 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -207,11 +204,15 @@ fn kill_loop(kills: usize) {
 #[test]
 fn temp_name_pattern() {
     assert!(is_documented_temp(
-        ".story.json.123-0-456789.cutline-tmp",
+        ".story.json.a1B2c3.cutline-tmp",
         "story.json"
     ));
     assert!(!is_documented_temp(
-        ".story.json.123-0.cutline-tmp",
+        ".story.json.12-3.cutline-tmp",
+        "story.json"
+    ));
+    assert!(!is_documented_temp(
+        ".story.json..cutline-tmp",
         "story.json"
     ));
     assert!(!is_documented_temp("story.json.bak", "story.json"));

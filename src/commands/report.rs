@@ -90,79 +90,24 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
     Ok(Outcome::Clean)
 }
 
-/// Writes beside the target and renames over it, so a reader never opens
-/// half a sheet and a failed run leaves the old one in place.
+/// Writes the sheet atomically ([`crate::atomic::write`]): a reader never
+/// opens half a sheet, and a failed run leaves the old one in place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
+    crate::atomic::write(path, bytes).map_err(|(_, source)| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "sheet".into(), |n| n.to_string_lossy().into_owned());
-    // In the target's own folder, so the rename cannot cross file systems.
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    let prefix = format!(".{name}.");
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // 0666 less the umask, as a plain write makes it, rather than tempfile's private
-        // 0600: the sheet is meant to be opened by others (a shared folder, a web server).
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    // Dropped on any error before `persist`, which removes the temporary file.
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn write_atomic_replaces_the_sheet_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let sheet = dir.path().join("sheet.html");
-        std::fs::write(&sheet, "old").unwrap();
-        write_atomic(&sheet, b"new").unwrap();
-        assert_eq!(std::fs::read_to_string(&sheet).unwrap(), "new");
-        assert_eq!(names(dir.path()), ["sheet.html"]);
-    }
-
     #[test]
     fn write_atomic_into_a_missing_folder_fails_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let e = write_atomic(&dir.path().join("gone/sheet.html"), b"new").unwrap_err();
         assert!(matches!(e, Error::Io { .. }), "{e}");
-        assert!(names(dir.path()).is_empty());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn write_atomic_gives_the_mode_a_plain_write_would() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let plain = dir.path().join("plain.html");
-        std::fs::write(&plain, "x").unwrap();
-        let sheet = dir.path().join("sheet.html");
-        write_atomic(&sheet, b"x").unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&sheet), mode(&plain));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

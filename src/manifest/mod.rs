@@ -209,29 +209,4 @@ pub enum Syntax {
 }
 
 /// A step of [`save_atomic`], for [`ManifestError::Write`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WriteStep {
-    /// Creating the temporary file next to the target.
-    CreateTemp,
-    /// Writing, or copying the target's permissions to the temporary file.
-    Write,
-    /// `fsync` of the temporary file.
-    SyncFile,
-    /// Renaming the temporary file over the target.
-    Rename,
-    /// `fsync` of the directory, making the rename durable.
-    SyncDirectory,
-}
-
-impl fmt::Display for WriteStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WriteStep::CreateTemp => "create a temporary file next to it",
-            WriteStep::Write => "write the temporary file",
-            WriteStep::SyncFile => "flush the temporary file to disk",
-            WriteStep::Rename => "rename the temporary file over it",
-            WriteStep::SyncDirectory => "flush its directory to disk",
-        })
-    }
-}
+pub use crate::atomic::Step as WriteStep;

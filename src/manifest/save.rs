@@ -1,15 +1,11 @@
 //! Writing a manifest: stable JSON formatting and an atomic replace on disk.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::ManifestError;
 use super::model::{Field, ITEM_KEYS, Item, Manifest, TOP_KEYS};
-use super::{ManifestError, WriteStep};
 
 /// The manifest as JSON text, formatted so that git diffs stay small:
 /// two-space indent, one key per line, keys in a fixed order (`cutline`,
@@ -154,100 +150,29 @@ pub(super) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Write the manifest to `path` atomically: a uniquely named temporary file
-/// in the same directory (so the rename cannot cross file systems), written,
-/// `fsync`ed, given the old file's permissions, renamed over `path`, then the
-/// directory `fsync`ed (on Unix) so the rename survives a power cut.
-///
-/// On any error before the rename the temporary file is removed and `path`
-/// is untouched: a reader sees the old manifest or the new one, never half.
+/// Write the manifest to `path` atomically ([`crate::atomic::write`]): a
+/// temporary file beside it, written, `fsync`ed, given the old file's
+/// permissions, renamed over `path`, then the directory `fsync`ed (on Unix)
+/// so the rename survives a power cut. On any error before the rename the
+/// temporary file is removed and `path` is untouched: a reader sees the old
+/// manifest or the new one, never half.
 pub fn save_atomic(m: &Manifest, path: &Path) -> Result<(), ManifestError> {
-    let fail = |step: WriteStep| {
-        move |source: io::Error| ManifestError::Write {
+    crate::atomic::write(path, to_json(m).as_bytes()).map_err(|(step, source)| {
+        ManifestError::Write {
             path: path.to_path_buf(),
             step,
             source,
         }
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let (tmp_path, file) = create_temp(dir, path).map_err(fail(WriteStep::CreateTemp))?;
-    let written = write_temp(file, &tmp_path, path, to_json(m).as_bytes());
-    if let Err((step, source)) = written {
-        // Best effort: the error being reported is the one that matters.
-        let _ = fs::remove_file(&tmp_path);
-        return Err(fail(step)(source));
-    }
-    if let Err(source) = fs::rename(&tmp_path, path) {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(fail(WriteStep::Rename)(source));
-    }
-    sync_dir(dir).map_err(fail(WriteStep::SyncDirectory))
-}
-
-fn write_temp(
-    mut file: File,
-    tmp: &Path,
-    target: &Path,
-    bytes: &[u8],
-) -> Result<(), (WriteStep, io::Error)> {
-    file.write_all(bytes).map_err(|e| (WriteStep::Write, e))?;
-    // Keep the old manifest's mode (a group-writable newsroom file stays so).
-    match fs::metadata(target) {
-        Ok(meta) => {
-            fs::set_permissions(tmp, meta.permissions()).map_err(|e| (WriteStep::Write, e))?
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err((WriteStep::Write, e)),
-    }
-    file.sync_all().map_err(|e| (WriteStep::SyncFile, e))
-}
-
-/// A new file `.<name>.<pid>-<n>.cutline-tmp` beside the target, created with
-/// `create_new` so an existing file is never reused or clobbered.
-fn create_temp(dir: &Path, target: &Path) -> io::Result<(PathBuf, File)> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target
-        .file_name()
-        .map_or_else(|| "manifest".into(), |n| n.to_string_lossy().into_owned());
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let mut last = None;
-    for _ in 0..64 {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(
-            ".{name}.{}-{n}-{nanos}.cutline-tmp",
-            std::process::id()
-        ));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(file) => return Ok((tmp, file)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Windows cannot open a directory as a file to flush it; the rename
-    // itself is durable once MoveFileEx returns on NTFS.
-    Ok(())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::WriteStep;
     use crate::manifest::load::{load, parse};
     use serde_json::json;
+    use std::fs;
 
     const HASH: &str = "41ab000000000000000000000000000000000000000000000000000000000000";
 
