@@ -140,7 +140,7 @@ pub fn hash_reader(
     }
     let hex = hashers
         .into_iter()
-        .map(|(a, h)| (a, crate::scan::lower_hex(&h.finalize())))
+        .map(|(a, h)| (a, lower_hex(&h.finalize())))
         .collect();
     Ok(Digests { size, hex })
 }
@@ -151,6 +151,19 @@ pub fn hash_all(jobs: &[(PathBuf, Vec<Algorithm>)]) -> Vec<io::Result<Digests>> 
     jobs.par_iter()
         .map(|(path, algs)| hash_file(path, algs))
         .collect()
+}
+
+/// `bytes` as lowercase hex. `hex::encode` goes through a char iterator,
+/// which made it the larger part of a cached re-check's record lookup;
+/// `encode_to_slice` fills a buffer from a table.
+pub fn lower_hex(bytes: &[u8]) -> String {
+    let mut buf = vec![0u8; bytes.len() * 2];
+    if hex::encode_to_slice(bytes, &mut buf).is_err() {
+        // Unreachable: the buffer is exactly twice the input.
+        return hex::encode(bytes);
+    }
+    // Hex digits are ASCII.
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 #[cfg(test)]

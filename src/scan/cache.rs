@@ -139,12 +139,12 @@ fn decode(v: &[u8]) -> Option<Hashes> {
         [0, record @ ..] => (None, record),
         [1, more @ ..] if more.len() >= 32 => {
             let (img, record) = more.split_at(32);
-            (Some(super::lower_hex(img)), record)
+            (Some(crate::checksum::digest::lower_hex(img)), record)
         }
         _ => return None,
     };
     Some(Hashes {
-        sha256: super::lower_hex(sha),
+        sha256: crate::checksum::digest::lower_hex(sha),
         image_sha256,
         record: record.to_vec(),
     })

@@ -250,19 +250,6 @@ pub fn plain_paths(scanned: &[Scanned]) -> HashSet<&str> {
         .collect()
 }
 
-/// `bytes` as lowercase hex. `hex::encode` goes through a char iterator,
-/// which made it the larger part of a cached re-check's record lookup;
-/// `encode_to_slice` fills a buffer from a table.
-pub(crate) fn lower_hex(bytes: &[u8]) -> String {
-    let mut buf = vec![0u8; bytes.len() * 2];
-    if hex::encode_to_slice(bytes, &mut buf).is_err() {
-        // Unreachable: the buffer is exactly twice the input.
-        return hex::encode(bytes);
-    }
-    // Hex digits are ASCII.
-    String::from_utf8(buf).unwrap_or_default()
-}
-
 /// Files larger than this are never held whole in memory: they are streamed
 /// through SHA-256 in [`CHUNK`]-sized reads (docs/performance.md).
 pub const STREAM_ABOVE: u64 = 64 << 20;
@@ -454,7 +441,8 @@ fn read_into(
     let mut reread_differs = false;
     if let (true, Some(r), Some(d)) = (lean, recorded, body.sha256)
         && meta.len() <= STREAM_ABOVE
-        && r.image_hash(&entry.rel, &lower_hex(&d)).is_none()
+        && r.image_hash(&entry.rel, &crate::checksum::digest::lower_hex(&d))
+            .is_none()
     {
         let again = file
             .seek(SeekFrom::Start(0))
@@ -490,7 +478,7 @@ fn read_into(
         out.sha256 = Some(h.sha256.clone());
         out.image_sha256.clone_from(&h.image_sha256);
     } else if let Some(d) = body.sha256 {
-        let sha256 = lower_hex(&d);
+        let sha256 = crate::checksum::digest::lower_hex(&d);
         let known = hooks
             .recorded
             .and_then(|r| r.image_hash(&entry.rel, &sha256));
