@@ -303,6 +303,18 @@ fn seven_files_seven_categories_then_update_makes_verify_clean() {
     // One verdict per file: check says what verify says (H002 for the
     // metadata-only edit, not H001).
     assert_one_verdict(&s.manifest, &doc);
+    // check's rules read a moved item with the file it moved to: its credit
+    // differs from the one embedded there (R005), which a read without the
+    // file could not see.
+    let check_doc = check_json(&s.manifest);
+    assert!(
+        check_doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["code"] == "R005" && f["path"] == "renamed.jpg"),
+        "{check_doc:#}"
+    );
     for c in [
         "unchanged",
         "metadata-only",

@@ -6,12 +6,16 @@ use crate::fixity::{Audit, Category};
 use crate::policy::{Level, Policy};
 use crate::rules::Code;
 
-/// Each item the rules should read, once, with the file that stands for it:
+/// Each item the rules should read (with its index and its file's), once, with the file that stands for it:
 /// its own path, or where it moved (M006). Unsafe and repeated entries are
 /// left out (they were reported as such and never opened, docs/design.md
 /// §3), and so are items the policy's `ignore` names.
-pub(super) fn joined<'a>(ctx: &Context<'a>, audit: &Audit, policy: &Policy) -> Vec<Joined<'a>> {
-    let mut out: Vec<(usize, Joined<'a>)> = audit
+pub(super) fn joined<'a>(
+    ctx: &Context<'a>,
+    audit: &Audit,
+    policy: &Policy,
+) -> Vec<(usize, Option<usize>, Joined<'a>)> {
+    let mut out: Vec<(usize, Option<usize>, Joined<'a>)> = audit
         .files
         .iter()
         .filter(|f| !matches!(f.category, Category::DuplicateEntry | Category::UnsafePath))
@@ -22,12 +26,12 @@ pub(super) fn joined<'a>(ctx: &Context<'a>, audit: &Audit, policy: &Policy) -> V
                 return None;
             }
             let record = f.record.and_then(|r| ctx.scanned.get(r));
-            Some((i, Joined { item, record }))
+            Some((i, f.record, Joined { item, record }))
         })
         .collect();
     // Manifest order: C003 reports the later of two equal captions.
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, j)| j).collect()
+    out.sort_unstable_by_key(|(i, _, _)| *i);
+    out
 }
 
 /// Adds the classifier's findings: those on ignored paths dropped, M002 at

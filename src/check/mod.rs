@@ -7,13 +7,16 @@ mod files;
 mod integrity;
 mod metadata;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
+
+use foldhash::{HashMap, HashMapExt};
 
 use rayon::prelude::*;
 
 use crate::finding::{Finding, FindingBuilder};
 use crate::fixity::{self, Audit, FileState};
-use crate::manifest::{Item, Manifest};
+use crate::manifest::{Item, Manifest, path_key_cow};
 use crate::policy::Policy;
 use crate::rules::Code;
 use crate::scan::Scanned;
@@ -92,7 +95,41 @@ pub fn run(ctx: &Context<'_>, policy: &Policy) -> Checked {
     // (docs/design.md §5), so a file gets one verdict in every command: a
     // metadata-only edit is H002 here too, a move is M006, an acknowledged
     // loss M001 at info.
-    let audit = fixity::classify(ctx.manifest, &ctx.manifest_name, &ctx.root, ctx.scanned);
+    //
+    // The classifier's pass is serial; the per-item rules need only each
+    // item and the file at its path. So both start at once, the rules on
+    // every core the classifier leaves free, and are reconciled after: an
+    // item the classifier calls unsafe, repeated or ignored keeps none of
+    // its findings, and one it joins to another file (a move) is read
+    // again with that file (docs/performance.md, "One verdict per file").
+    let (audit, mut early) = rayon::join(
+        || fixity::classify(ctx.manifest, &ctx.manifest_name, &ctx.root, ctx.scanned),
+        || {
+            // Each item's file by its NFC key, first of a name wins (as the
+            // classifier's own join).
+            let mut at_path: HashMap<Cow<'_, str>, usize> =
+                HashMap::with_capacity(ctx.scanned.len());
+            for (r, s) in ctx.scanned.iter().enumerate() {
+                at_path.entry(path_key_cow(&s.path)).or_insert(r);
+            }
+            ctx.manifest
+                .items
+                .par_iter()
+                .with_min_len(64)
+                .map(|item| {
+                    if policy.is_ignored(&item.path) {
+                        return (None, Vec::new());
+                    }
+                    let r = at_path.get(&path_key_cow(&item.path)).copied();
+                    let record = r.and_then(|r| ctx.scanned.get(r));
+                    (
+                        r,
+                        item_rules(&Joined { item, record }, &sink.manifest, policy),
+                    )
+                })
+                .collect::<Vec<(Option<usize>, Vec<Finding>)>>()
+        },
+    );
     let joined = files::joined(ctx, &audit, policy);
     let Audit {
         files: mut verdicts,
@@ -100,26 +137,14 @@ pub fn run(ctx: &Context<'_>, policy: &Policy) -> Checked {
     } = audit;
     verdicts.retain(|f| !policy.is_ignored(&f.path));
     files::keep_fixity(fixity_findings, &mut sink);
-    // The per-item rules read one item and its file each: they run on every
-    // core (they were a quarter of a 20k-item `check`, run serially).
-    let per_item: Vec<Vec<Finding>> = joined
-        .par_iter()
-        .with_min_len(64)
-        .map(|j| {
-            let mut own = Sink {
-                manifest: sink.manifest.clone(),
-                findings: Vec::new(),
-                policy,
-            };
-            integrity::check_item(j, &mut own);
-            metadata::check_item(j, &mut own);
-            caption::check_item(j, &mut own);
-            credit::check_item(j, &mut own);
-            fields::check_item(j, &mut own);
-            own.findings
-        })
-        .collect();
-    sink.findings.extend(per_item.into_iter().flatten());
+    for (i, r, j) in &joined {
+        match early.get_mut(*i) {
+            Some((read_with, found)) if read_with == r => sink.findings.append(found),
+            _ => sink.findings.extend(item_rules(j, &sink.manifest, policy)),
+        }
+    }
+    let joined: Vec<Joined<'_>> = joined.into_iter().map(|(_, _, j)| j).collect();
+
     caption::check_duplicates(&joined, &mut sink);
 
     let mut findings = policy.apply_severity(sink.findings);
@@ -130,6 +155,21 @@ pub fn run(ctx: &Context<'_>, policy: &Policy) -> Checked {
         files: verdicts,
         findings,
     }
+}
+
+/// The rules that read one item and its file.
+fn item_rules(j: &Joined<'_>, manifest: &str, policy: &Policy) -> Vec<Finding> {
+    let mut own = Sink {
+        manifest: manifest.to_owned(),
+        findings: Vec::new(),
+        policy,
+    };
+    integrity::check_item(j, &mut own);
+    metadata::check_item(j, &mut own);
+    caption::check_item(j, &mut own);
+    credit::check_item(j, &mut own);
+    fields::check_item(j, &mut own);
+    own.findings
 }
 
 /// The text to check for a field: the manifest's value when it has one,
