@@ -16,7 +16,7 @@
 //! than unchanged or new.
 
 use std::borrow::Cow;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 // foldhash, not SipHash: hashing every path and hash twice over was a
 // fifth of a 20k-file classification; its seeds are still random per run.
@@ -711,13 +711,30 @@ fn fold(p: &str) -> Folded<'_> {
 
 /// The categories found in `files`, with their counts, in summary order;
 /// categories not always shown are left out at zero.
-pub fn tally(files: &[&FileState]) -> Vec<(Category, usize)> {
-    let present: HashSet<Category> = files.iter().map(|f| f.category).collect();
+pub fn tally<'a>(files: impl IntoIterator<Item = &'a FileState>) -> Vec<(Category, usize)> {
+    let counts = count(files);
     Category::ALL
         .iter()
-        .filter(|c| c.always_shown() || present.contains(c))
-        .map(|&c| (c, files.iter().filter(|f| f.category == c).count()))
+        .zip(counts)
+        .filter(|(c, n)| c.always_shown() || *n > 0)
+        .map(|(&c, n)| (c, n))
         .collect()
+}
+
+/// How many of `files` fall in each category, in [`Category::ALL`] order;
+/// one pass.
+pub fn count<'a>(files: impl IntoIterator<Item = &'a FileState>) -> [usize; Category::ALL.len()] {
+    let mut counts = [0usize; Category::ALL.len()];
+    for f in files {
+        if let Some(n) = Category::ALL
+            .iter()
+            .position(|&c| c == f.category)
+            .and_then(|i| counts.get_mut(i))
+        {
+            *n += 1;
+        }
+    }
+    counts
 }
 
 #[cfg(test)]

@@ -92,7 +92,14 @@ pub fn check_path(p: &str) -> Result<(), UnsafePath> {
     if p.is_empty() {
         return Err(UnsafePath::Empty);
     }
-    if let Some(c) = p.chars().find(|c| c.is_control()) {
+    // ASCII (nearly every path) is checked byte by byte; `char::is_control`
+    // is Unicode's Cc, which is C0, DEL and the C1 range U+0080-U+009F.
+    let control = if p.is_ascii() {
+        p.bytes().find(|b| b.is_ascii_control()).map(char::from)
+    } else {
+        p.chars().find(|c| c.is_control())
+    };
+    if let Some(c) = control {
         return Err(UnsafePath::ControlCharacter(c));
     }
     if p.starts_with("\\\\") || p.starts_with("//") {
@@ -131,6 +138,25 @@ pub fn check_path(p: &str) -> Result<(), UnsafePath> {
 /// Namespaces" lists them, including COM0/LPT0 and the superscript digits.
 fn is_device_name(seg: &str) -> bool {
     let stem = seg.split('.').next().unwrap_or(seg).trim_end_matches(' ');
+    if stem.is_ascii() {
+        // Nearly every name: compared without an uppercased copy, which was
+        // most of the spelling check of a 100k-item manifest.
+        let b = stem.as_bytes();
+        return match b.len() {
+            3 => ["CON", "PRN", "AUX", "NUL"]
+                .iter()
+                .any(|d| stem.eq_ignore_ascii_case(d)),
+            4 => {
+                (b[..3].eq_ignore_ascii_case(b"COM") || b[..3].eq_ignore_ascii_case(b"LPT"))
+                    && b[3].is_ascii_digit()
+            }
+            6 => stem.eq_ignore_ascii_case("CONIN$"),
+            7 => stem.eq_ignore_ascii_case("CONOUT$"),
+            _ => false,
+        };
+    }
+    // Other scripts: Unicode uppercase, which can turn a non-ASCII letter
+    // into an ASCII one (`ı` into `I`), as before.
     let upper = stem.to_uppercase();
     match upper.as_str() {
         "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
@@ -307,6 +333,80 @@ pub fn path_key_cow(p: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The uppercase-everything reading `is_device_name` had before its
+    /// ASCII fast path; the two must agree on every name.
+    fn device_by_uppercase(seg: &str) -> bool {
+        let stem = seg.split('.').next().unwrap_or(seg).trim_end_matches(' ');
+        let upper = stem.to_uppercase();
+        match upper.as_str() {
+            "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+            _ => {
+                let port = upper
+                    .strip_prefix("COM")
+                    .or_else(|| upper.strip_prefix("LPT"));
+                let mut rest = port.map(str::chars).into_iter().flatten();
+                match (rest.next(), rest.next()) {
+                    (Some(c), None) => c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'),
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn device_names_fast_path_agrees_with_uppercasing() {
+        let mut names: Vec<String> = [
+            "con",
+            "Con",
+            "cOn.jpg",
+            "nul.txt",
+            "com1",
+            "COM0",
+            "lpt9",
+            "lpt10",
+            "com",
+            "comx",
+            "conin$",
+            "CONOUT$",
+            "conout",
+            "aux ",
+            "aux .jpg",
+            "prn.",
+            "CON  ",
+            "a",
+            "",
+            "com¹",
+            "COM².x",
+            "conın$",
+            "ſ",
+            "nuL",
+            "lpt",
+            "LPTA",
+            "com 1",
+            "photo.jpg",
+            "x.con",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        // Every name of up to four characters over the letters that matter.
+        let alphabet = ['c', 'O', 'n', 'u', 'l', 'P', 't', '1', '$', '.', ' '];
+        let mut frontier = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for stem in &frontier {
+                for c in alphabet {
+                    next.push(format!("{stem}{c}"));
+                }
+            }
+            names.extend(next.iter().cloned());
+            frontier = next;
+        }
+        for n in &names {
+            assert_eq!(is_device_name(n), device_by_uppercase(n), "{n:?}");
+        }
+    }
 
     #[test]
     fn plain_relative_paths_are_safe() {

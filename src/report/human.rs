@@ -48,12 +48,11 @@ impl Report for Human {
             }
             let mut last_path: Option<&str> = None;
             if run.classifies() {
-                let mine: Vec<&FileState> = m.verdicts.iter().collect();
                 writeln!(
                     out,
                     "  {}: {}",
-                    plural(mine.len(), "file"),
-                    tally_line(&mine)
+                    plural(m.verdicts.len(), "file"),
+                    tally_line(&m.verdicts)
                 )?;
             }
             for f in findings {
@@ -126,7 +125,7 @@ fn short(noun: &str) -> &str {
 }
 
 /// `9 unchanged, 1 metadata-only change, …`.
-fn tally_line(files: &[&FileState]) -> String {
+fn tally_line(files: &[FileState]) -> String {
     fixity::tally(files)
         .into_iter()
         .map(|(c, n)| format!("{n} {}", c.label()))

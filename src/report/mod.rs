@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::finding::Finding;
-use crate::fixity::{Category, FileState};
+use crate::fixity::{self, Category, FileState};
 use crate::rules::{Command, Severity};
 
 pub use github::Github;
@@ -133,12 +133,7 @@ impl Run {
         let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
         let mut categories = Map::new();
         if self.classifies() {
-            let mut counts = [0usize; Category::ALL.len()];
-            for v in self.manifests.iter().flat_map(|m| &m.verdicts) {
-                if let Some(i) = Category::ALL.iter().position(|&c| c == v.category) {
-                    counts[i] += 1;
-                }
-            }
+            let counts = fixity::count(self.manifests.iter().flat_map(|m| &m.verdicts));
             for (c, n) in Category::ALL.iter().zip(counts) {
                 categories.insert(c.name().to_owned(), Value::from(n));
             }
