@@ -96,15 +96,7 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::testutil::dir_entries;
 
     #[test]
     fn replaces_the_file_and_leaves_no_temp_file() {
@@ -113,7 +105,7 @@ mod tests {
         fs::write(&target, "old").unwrap();
         write(&target, b"new").unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new");
-        assert_eq!(names(dir.path()), ["sheet.html"]);
+        assert_eq!(dir_entries(dir.path()), ["sheet.html"]);
     }
 
     #[test]
@@ -121,7 +113,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (step, _) = write(&dir.path().join("gone/sheet.html"), b"new").unwrap_err();
         assert_eq!(step, Step::CreateTemp);
-        assert!(names(dir.path()).is_empty());
+        assert!(dir_entries(dir.path()).is_empty());
     }
 
     #[cfg(unix)]

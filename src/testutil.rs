@@ -1,4 +1,4 @@
-//! Test-only: what a unit test does when this machine lacks a tool, fixture or permission (skip outside CI, fail under CI).
+//! Test-only: what a unit test does when this machine lacks a tool, fixture or permission (skip outside CI, fail under CI), and the listing of a test folder.
 //!
 //! The same rule as `tests/support/mod.rs` (`skip_or_fail`) for the
 //! integration tests; unit tests cannot reach that file, so it is kept here
@@ -9,6 +9,21 @@
 #[track_caller]
 pub(crate) fn skip_or_fail(why: &str) {
     skip_or_fail_where(std::env::var_os("CI").is_some(), why);
+}
+
+/// The names in `dir`, sorted: what a write left behind (its file, and no
+/// temporary one). Test-only.
+pub(crate) fn dir_entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 #[track_caller]

@@ -156,7 +156,13 @@ fn is_device_name(seg: &str) -> bool {
         };
     }
     // Other scripts: Unicode uppercase, which can turn a non-ASCII letter
-    // into an ASCII one (`ı` into `I`), as before.
+    // into an ASCII one (`ı` into `I`).
+    device_by_uppercase(stem)
+}
+
+/// [`is_device_name`] of a stem read through its Unicode uppercase: the
+/// general reading, which the ASCII fast path must agree with.
+fn device_by_uppercase(stem: &str) -> bool {
     let upper = stem.to_uppercase();
     match upper.as_str() {
         "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
@@ -334,26 +340,6 @@ pub fn path_key_cow(p: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
-    /// The uppercase-everything reading `is_device_name` had before its
-    /// ASCII fast path; the two must agree on every name.
-    fn device_by_uppercase(seg: &str) -> bool {
-        let stem = seg.split('.').next().unwrap_or(seg).trim_end_matches(' ');
-        let upper = stem.to_uppercase();
-        match upper.as_str() {
-            "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
-            _ => {
-                let port = upper
-                    .strip_prefix("COM")
-                    .or_else(|| upper.strip_prefix("LPT"));
-                let mut rest = port.map(str::chars).into_iter().flatten();
-                match (rest.next(), rest.next()) {
-                    (Some(c), None) => c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'),
-                    _ => false,
-                }
-            }
-        }
-    }
-
     #[test]
     fn device_names_fast_path_agrees_with_uppercasing() {
         let mut names: Vec<String> = [
@@ -404,7 +390,8 @@ mod tests {
             frontier = next;
         }
         for n in &names {
-            assert_eq!(is_device_name(n), device_by_uppercase(n), "{n:?}");
+            let stem = n.split('.').next().unwrap_or(n).trim_end_matches(' ');
+            assert_eq!(is_device_name(n), device_by_uppercase(stem), "{n:?}");
         }
     }
 

@@ -171,6 +171,7 @@ mod tests {
     use super::*;
     use crate::manifest::WriteStep;
     use crate::manifest::load::{load, parse};
+    use crate::testutil::dir_entries;
     use serde_json::json;
     use std::fs;
 
@@ -349,15 +350,6 @@ mod tests {
         let back = parse(&to_json(&m), Path::new("m")).unwrap();
         assert_eq!(back.items[0].path, "a");
         assert_eq!(back.items[0].caption, None);
-    }
-
-    fn dir_entries(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
