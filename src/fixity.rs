@@ -217,8 +217,9 @@ pub fn classify(m: &Manifest, manifest_name: &str, root: &Path, scanned: &[Scann
     };
 
     // 1. Items: unsafe paths and repeated entries first; the rest are safe to look up.
-    let mut listed: HashMap<Cow<'_, str>, usize> = HashMap::new();
-    let mut safe: Vec<usize> = Vec::new();
+    // Sized up front: growing by doubling rehashed every key several times.
+    let mut listed: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(m.items.len());
+    let mut safe: Vec<usize> = Vec::with_capacity(m.items.len());
     // `resolve` checks the spelling first, then every link on the way; one
     // `lstat` per item, on every core.
     let resolver = manifest::Resolver::new(root);
@@ -265,7 +266,7 @@ pub fn classify(m: &Manifest, manifest_name: &str, root: &Path, scanned: &[Scann
 
     // 2. Files on disk, by NFC key; a second file with the same key cannot be
     // told apart from the first by any manifest path.
-    let mut on_disk: HashMap<Cow<'_, str>, usize> = HashMap::new();
+    let mut on_disk: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(scanned.len());
     let mut used = vec![false; scanned.len()];
     for (r, s) in scanned.iter().enumerate() {
         let key = key_of(&s.path);

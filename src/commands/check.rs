@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::check::{self, Context};
 use crate::commands::scans::{Scans, open_cache};
-use crate::commands::{Outcome, manifest_dir, print_run};
+use crate::commands::{Outcome, free_later, manifest_dir, print_run};
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::manifest::{self, Manifest};
@@ -47,7 +47,9 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         fail_on: o.fail_on,
     };
     let run = check_all(&setup, |_| {})?;
-    print_run(&run, o.format, o.color.enabled(), out)
+    let outcome = print_run(&run, o.format, o.color.enabled(), out);
+    free_later(run);
+    outcome
 }
 
 /// What a run of the checks needs: `check` and `report` fill it from their
@@ -149,6 +151,7 @@ pub(crate) fn check_all(s: &Setup<'_>, mut each: impl FnMut(Section<'_>)) -> Res
         run.findings.extend(findings);
     }
     scans.finish();
+    free_later((loaded, policies));
     Ok(run)
 }
 

@@ -102,6 +102,23 @@ pub(crate) fn print_run(
     })
 }
 
+/// Frees `value` on a thread of its own and returns at once.
+///
+/// A run's manifests, file records and verdicts are tens of thousands of
+/// small allocations; freed one by one on the way out they took about a
+/// tenth of a cached `check` of 20 000 files (docs/performance.md, "One
+/// verdict per file"). Nothing waits for that thread: the process may exit
+/// first (the memory goes back to the system with it), and in a
+/// long-lived caller (a test) the values are freed a moment later. If no
+/// thread can be started, `value` is freed here.
+pub(crate) fn free_later<T: Send + 'static>(value: T) {
+    // `spawn` hands the closure back to be dropped when it fails, and the
+    // value with it.
+    let _ = std::thread::Builder::new()
+        .name("cutline-free".to_owned())
+        .spawn(move || drop(value));
+}
+
 /// Names on standard error every place a walk left out
 /// (`cutline: skipped REL: why`) and says whether any may hide a file
 /// ([`crate::walk::ProblemKind::is_hole`]): a run with such a hole must

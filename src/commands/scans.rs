@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::commands::free_later;
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::manifest::Manifest;
@@ -105,13 +106,19 @@ impl<'m> Scans<'m> {
         })
     }
 
-    /// Writes the cache back; a cache that cannot be written is a warning.
+    /// Writes the cache back (a cache that cannot be written is a
+    /// warning) and closes it; the records read are freed in the background
+    /// ([`free_later`]).
     pub(crate) fn finish(mut self) {
-        if let Some(c) = self.cache.as_mut()
-            && let Err(e) = c.flush()
-        {
-            eprintln!("cutline: warning: hash cache not updated: {e}");
+        if let Some(mut c) = self.cache.take() {
+            if let Err(e) = c.flush() {
+                eprintln!("cutline: warning: hash cache not updated: {e}");
+            }
+            // Closed here, not on the freeing thread: the process may exit
+            // before that thread runs.
+            drop(c);
         }
+        free_later(std::mem::take(&mut self.done));
     }
 }
 

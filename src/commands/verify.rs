@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::commands::check::{load_manifests_with, root_of, tidy};
 use crate::commands::scans::Scans;
-use crate::commands::{Outcome, print_run};
+use crate::commands::{Outcome, free_later, print_run};
 use crate::error::Error;
 use crate::fixity;
 use crate::manifest;
@@ -60,5 +60,8 @@ pub fn run(o: &Options, out: &mut dyn Write) -> Result<Outcome, Error> {
         });
         run.findings.extend(audit.findings);
     }
-    print_run(&run, o.format, false, out)
+    let outcome = print_run(&run, o.format, false, out);
+    scans.finish();
+    free_later((run, loaded));
+    outcome
 }
