@@ -84,9 +84,9 @@ pub use truncation::Truncation;
 pub use words::is_known;
 
 use form::classify;
-use lex::{has_alnum, scan_balance};
+use lex::has_alnum;
 use prefix::peel;
-use truncation::{form_text, trailing};
+use truncation::{form_text, scan_balance, trailing};
 
 /// Parses one credit line. The caller has done NFC; whitespace is trimmed here.
 pub fn parse(line: &str) -> CreditLine {

@@ -1,10 +1,11 @@
-//! Signs that a credit line was cut off at its end (R002): a final `/`, `,` or ellipsis, a
-//! dangling word, and the text the form is read from once the cut is set aside.
+//! Signs that a credit line was cut off (R002): brackets and quotes left unbalanced, a final
+//! `/`, `,` or ellipsis, a dangling word, and the text the form is read from once the cut is set aside.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use super::lex::{closer_of, has_alnum, scan_balance, with_lower};
+use super::lex::{closer_of, has_alnum, opener_of, with_lower};
+use super::push_unique;
 use super::words::is_dangling;
 
 /// How a credit line shows it was cut off.
@@ -98,4 +99,100 @@ pub(super) fn form_text(body: &str) -> Cow<'_, str> {
         }
         None => Cow::Borrowed(body),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Balance
+
+/// The openers whose balance is tracked.
+const OPENERS: [char; 9] = ['(', '[', '{', '“', '‘', '«', '‹', '"', '\''];
+
+/// Open brackets and quotes, with a count per kind so "is one open?" is O(1) on long input.
+#[derive(Default)]
+struct OpenStack {
+    stack: Vec<(usize, char)>,
+    counts: [usize; OPENERS.len()],
+}
+
+impl OpenStack {
+    fn slot(&mut self, c: char) -> Option<&mut usize> {
+        let at = OPENERS.iter().position(|&o| o == c)?;
+        self.counts.get_mut(at)
+    }
+
+    fn is_open(&self, c: char) -> bool {
+        OPENERS
+            .iter()
+            .position(|&o| o == c)
+            .and_then(|at| self.counts.get(at))
+            .is_some_and(|&n| n > 0)
+    }
+
+    fn push(&mut self, at: usize, c: char) {
+        self.stack.push((at, c));
+        if let Some(n) = self.slot(c) {
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// Closes the innermost `opener`; openers above it were never closed and are reported.
+    fn close(&mut self, opener: char, out: &mut Vec<Truncation>) {
+        while let Some((_, top)) = self.stack.pop() {
+            if let Some(n) = self.slot(top) {
+                *n = n.saturating_sub(1);
+            }
+            if top == opener {
+                return;
+            }
+            push_unique(out, Truncation::Unbalanced(top));
+        }
+    }
+}
+
+/// Unbalanced brackets and quotes, and the byte offset of the first opener left unclosed.
+pub(super) fn scan_balance(s: &str) -> (Vec<Truncation>, Option<usize>) {
+    let mut open = OpenStack::default();
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for (at, c) in s.char_indices() {
+        if closer_of(c).is_some() {
+            open.push(at, c);
+        } else if c == '’' {
+            // A right single quote is far more often an apostrophe (O’Brien) than a closer.
+            if open.is_open('‘') {
+                open.close('‘', &mut out);
+            }
+        } else if let Some(opener) = opener_of(c) {
+            if open.is_open(opener) {
+                open.close(opener, &mut out);
+            } else {
+                push_unique(&mut out, Truncation::Unbalanced(c));
+            }
+        } else if c == '"' {
+            if open.is_open('"') {
+                open.close('"', &mut out);
+            } else {
+                open.push(at, c);
+            }
+        } else if c == '\'' {
+            let before = prev.is_some_and(char::is_alphanumeric);
+            let next = s
+                .get(at.saturating_add(c.len_utf8())..)
+                .and_then(|r| r.chars().next());
+            let after = next.is_some_and(char::is_alphanumeric);
+            if !before && after {
+                open.push(at, c);
+            } else if !after && open.is_open('\'') {
+                open.close('\'', &mut out);
+            }
+            // Letters on both sides (O'Brien) or a closing one with none open (Jones'):
+            // an apostrophe.
+        }
+        prev = Some(c);
+    }
+    let first = open.stack.first().map(|(at, _)| *at);
+    for (_, c) in &open.stack {
+        push_unique(&mut out, Truncation::Unbalanced(*c));
+    }
+    (out, first)
 }
