@@ -766,26 +766,11 @@ mod tests {
 
     fn file(path: &str, sha: &str, img: Option<&str>) -> Scanned {
         Scanned {
-            path: path.to_owned(),
             format: Some(crate::format::Format::Jpeg),
             size: 1,
-            width: None,
-            height: None,
             sha256: Some(sha.to_owned()),
             image_sha256: img.map(str::to_owned),
-            exif: Default::default(),
-            iptc: Default::default(),
-            xmp: Default::default(),
-            sidecar: Default::default(),
-            png: Default::default(),
-            effective: Default::default(),
-            conflicts: Vec::new(),
-            warnings: Vec::new(),
-            error: None,
-            changed_while_read: false,
-            iptc_stale: None,
-            has_iptc: false,
-            plain: false,
+            ..Scanned::empty(path.to_owned())
         }
     }
 
